@@ -1,0 +1,198 @@
+"""``kiosk submit``, ``kiosk queue list|show`` and ``kiosk status``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk import __version__, migrations
+from kiosk.cli.output import duration, fail, print_json, table, when
+from kiosk.config import Settings
+from kiosk.core import open_core
+from kiosk.i18n import LANGUAGES
+from kiosk.models import Channel, TxState
+from kiosk.queue import QueuedTransaction
+from kiosk.timeutil import iso, utcnow
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("submit", help="file a service request from the command line")
+    p.add_argument("--service", required=True, metavar="CODE", help="service code")
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer; repeat for each question (and for each choice)",
+    )
+    p.add_argument(
+        "--lang", choices=LANGUAGES, help="the citizen's language (default: ui.language)"
+    )
+    p.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.KIOSK.value)
+    p.add_argument("--staff", metavar="ID", help="clerk id (required with --channel counter)")
+    p.add_argument("--json", action="store_true", help="print the transaction as JSON")
+    p.set_defaults(func=cmd_submit)
+
+    q = sub.add_parser("queue", help="look at the local queue")
+    qsub = q.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
+    ql = qsub.add_parser("list", help="transactions, newest first")
+    ql.add_argument("--state", choices=[s.value for s in TxState])
+    ql.add_argument("--limit", type=_positive, default=None)
+    ql.add_argument("--json", action="store_true")
+    ql.set_defaults(func=cmd_queue_list)
+    qs = qsub.add_parser("show", help="one transaction by id or tracking code")
+    qs.add_argument("ref", metavar="ID|TRACKING")
+    qs.add_argument("--json", action="store_true")
+    qs.set_defaults(func=cmd_queue_show)
+
+    s = sub.add_parser("status", help="queue counts, oldest unsent item, kiosk number, version")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return int(value)
+
+
+def parse_answers(pairs: list[str]) -> dict[str, str | list[str]]:
+    answers: dict[str, str | list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            fail(f"--answer expects KEY=VALUE, got {pair!r}")
+        if key in answers:
+            previous = answers[key]
+            answers[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            answers[key] = value
+    return answers
+
+
+def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
+    answers = parse_answers(args.answer)
+    if args.channel == Channel.COUNTER.value and not args.staff:
+        fail("--channel counter needs --staff ID")
+    core = open_core(settings)
+    try:
+        tx = core.queue.submit(
+            args.service,
+            answers,
+            channel=Channel(args.channel),
+            staff_id=args.staff,
+            lang=args.lang or settings.ui.language,
+        )
+    finally:
+        core.close()
+    if args.json:
+        print_json(tx.to_json())
+    else:
+        print(f"tracking code: {tx.display_code}")
+        print(f"id: {tx.id}")
+    return 0
+
+
+def _row(tx: QueuedTransaction) -> list[str]:
+    return [
+        tx.display_code,
+        when(tx.created_at),
+        tx.service_code,
+        tx.state.value,
+        str(tx.attempts),
+        tx.server_status or "-",
+    ]
+
+
+def cmd_queue_list(args: argparse.Namespace, settings: Settings) -> int:
+    core = open_core(settings)
+    try:
+        state = TxState(args.state) if args.state else None
+        items = core.queue.list(state, limit=args.limit)
+    finally:
+        core.close()
+    if args.json:
+        print_json([tx.to_json() for tx in items])
+    elif not items:
+        print("the queue is empty" if state is None else f"no {state.value} transactions")
+    else:
+        print(
+            table(
+                [_row(tx) for tx in items],
+                ["TRACKING", "CREATED", "SERVICE", "STATE", "TRIES", "CITY STATUS"],
+            )
+        )
+    return 0
+
+
+def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
+    core = open_core(settings)
+    try:
+        tx = core.queue.get(args.ref)
+    finally:
+        core.close()
+    if tx is None:
+        fail(f"no transaction with id or tracking code {args.ref!r}")
+    if args.json:
+        print_json(tx.to_json())
+        return 0
+    service = (
+        core.catalog.service(tx.service_code)
+        if any(s.code == tx.service_code for s in core.catalog.services)
+        else None
+    )
+    print(f"tracking code:  {tx.display_code}")
+    print(f"id:             {tx.id}")
+    print(f"service:        {tx.service_code}" + (f" ({service.title.en})" if service else ""))
+    print(f"state:          {tx.state.value} (attempts: {tx.attempts})")
+    print(
+        f"created:        {when(tx.created_at)} via {tx.channel.value}"
+        + (f" by {tx.staff_id}" if tx.staff_id else "")
+    )
+    if tx.last_error:
+        print(f"last error:     {tx.last_error}")
+    if tx.server_ref:
+        print(f"server ref:     {tx.server_ref}")
+    if tx.server_status:
+        print(f"city status:    {tx.server_status} at {when(tx.server_status_at)}")
+    print("answers:")
+    for key, value in tx.answers.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        print(f"  {key}: {shown}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    core = open_core(settings)
+    try:
+        counts = core.queue.counts()
+        oldest = core.queue.oldest_unsent()
+        catalog_version = core.catalog.version
+    finally:
+        core.close()
+    now = utcnow()
+    age = (now - oldest).total_seconds() if oldest is not None else None
+    info: dict[str, Any] = {
+        "version": __version__,
+        "kiosk_number": settings.station.number,
+        "data_dir": str(settings.data_dir),
+        "database": str(settings.database_path),
+        "schema_version": migrations.HEAD,
+        "catalog_version": catalog_version,
+        "counts": {s.value: counts[s] for s in TxState},
+        "oldest_unsent_at": iso(oldest) if oldest is not None else None,
+        "oldest_unsent_age_seconds": int(age) if age is not None else None,
+    }
+    if args.json:
+        print_json(info)
+        return 0
+    print(f"kiosk {__version__}, kiosk number {settings.station.number:04d}")
+    print(f"data dir: {settings.data_dir}")
+    print(f"catalog:  {catalog_version}")
+    print("queue:    " + ", ".join(f"{s.value} {counts[s]}" for s in TxState))
+    if oldest is not None and age is not None:
+        print(f"oldest unsent: {duration(age)} old (since {when(oldest)})")
+    else:
+        print("oldest unsent: none, everything is delivered")
+    return 0

@@ -1,0 +1,392 @@
+"""Settings: a TOML file, ``KIOSK_*`` environment overrides and command-line options.
+
+Precedence, lowest first: built-in defaults, the config file, the environment, the command line.
+Every value is checked when the kiosk starts; an error names the key (or variable) and the form
+it expects, so IT staff can fix it without reading code. The same code runs from a source
+checkout, an installed wheel and a PyInstaller build: nothing here depends on where the program
+file is.
+
+* data dir: ``--data-dir``, else ``KIOSK_DATA_DIR``, else the platform's per-machine data
+  directory when it is writable (``/var/lib/municipal-kiosk`` on Linux, ``%PROGRAMDATA%`` on
+  Windows), else the per-user one;
+* config file: ``--config``, else ``KIOSK_CONFIG``, else ``kiosk.toml`` in the data dir (optional);
+* a setting ``key`` in section ``[section]`` is overridden by ``KIOSK_SECTION_KEY``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+APP_NAME: Final = "municipal-kiosk"
+CONFIG_FILENAME: Final = "kiosk.toml"
+ENV_PREFIX: Final = "KIOSK_"
+ENV_DATA_DIR: Final = "KIOSK_DATA_DIR"
+ENV_CONFIG: Final = "KIOSK_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A setting is malformed. The message names where it came from and what is expected."""
+
+
+Parser = Callable[[object], Any]
+
+
+def _setting(default: Any, parse: Parser, doc: str) -> Any:
+    return field(default=default, metadata={"parse": parse, "doc": doc})
+
+
+def _int_range(lo: int, hi: int) -> Parser:
+    def parse(value: object) -> int:
+        if isinstance(value, str):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                raise ValueError(f"a whole number from {lo} to {hi}") from None
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ValueError(f"a whole number from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def _float_range(lo: float, hi: float, unit: str) -> Parser:
+    def parse(value: object) -> float:
+        expected = f"a number of {unit} from {lo:g} to {hi:g}"
+        if isinstance(value, str):
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise ValueError(expected) from None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ValueError(expected)
+        return float(value)
+
+    return parse
+
+
+def _one_of(*choices: str) -> Parser:
+    def parse(value: object) -> str:
+        if not isinstance(value, str) or value.strip() not in choices:
+            raise ValueError("one of: " + ", ".join(repr(c) for c in choices))
+        return value.strip()
+
+    return parse
+
+
+def _text(max_len: int) -> Parser:
+    def parse(value: object) -> str:
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > max_len:
+            raise ValueError(f"a non-empty text of at most {max_len} characters")
+        return value.strip()
+
+    return parse
+
+
+def _resolution(value: object) -> tuple[int, int]:
+    expected = "a screen resolution like '1920x1080'"
+    if isinstance(value, str):
+        parts = value.lower().replace("×", "x").split("x")
+        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+            w, h = (int(p) for p in parts)
+            if 320 <= w <= 16384 and 240 <= h <= 16384:
+                return w, h
+    raise ValueError(expected)
+
+
+def _optional_path(value: object) -> Path | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a file path (a string)")
+    return Path(value).expanduser()
+
+
+def _optional_url(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    expected = "an http:// or https:// URL such as 'https://kiosk.city.example'"
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(expected)
+    return value.strip().rstrip("/")
+
+
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("true or false")
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    number: int = _setting(
+        0,
+        _int_range(0, 9999),
+        "kiosk number (0-9999), printed in every tracking code; "
+        "enrollment with the city server assigns it",
+    )
+    name: str = _setting("کیوسک خدمات شهری", _text(80), "display name on screen and receipts")
+    city: str = _setting("تهران", _text(80), "city name on receipts")
+
+
+@dataclass(frozen=True)
+class UISettings:
+    language: str = _setting("fa", _one_of("fa", "en"), "language a new session starts in")
+    idle_timeout: int = _setting(90, _int_range(30, 3600), "seconds without input before warning")
+    idle_warning: int = _setting(30, _int_range(20, 300), "seconds of countdown in the warning")
+    screen_diagonal: float = _setting(
+        21.5, _float_range(7, 100, "inches"), "screen diagonal in inches (for 20 mm touch targets)"
+    )
+    screen_resolution: tuple[int, int] = _setting(
+        (1920, 1080), _resolution, "screen resolution in pixels, 'WxH'"
+    )
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    path: Path | None = _setting(
+        None, _optional_path, "service catalog file; empty for the bundled catalog"
+    )
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    server_url: str | None = _setting(None, _optional_url, "city server URL")
+    batch_size: int = _setting(100, _int_range(1, 1000), "transactions per push")
+    interval: int = _setting(30, _int_range(2, 3600), "seconds between sync cycles")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    kind: str = _setting(
+        "pdf",
+        _one_of("pdf", "escpos", "none"),
+        "'pdf' writes receipts to the spool folder; 'escpos' prints them",
+    )
+    device: str | None = _setting(
+        None,
+        lambda v: None if v in (None, "") else _text(200)(v),
+        "ESC/POS device, e.g. 'usb:0x04b8:0x0202' or 'tcp:10.0.0.5:9100'",
+    )
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    retention_days: int = _setting(
+        7, _int_range(0, 365), "days personal data is kept after the server acknowledged it"
+    )
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str = _setting("info", _one_of("debug", "info", "warning", "error"), "log level")
+
+
+SECTIONS: Final[Mapping[str, type]] = {
+    "station": StationSettings,
+    "ui": UISettings,
+    "catalog": CatalogSettings,
+    "sync": SyncSettings,
+    "printer": PrinterSettings,
+    "privacy": PrivacySettings,
+    "log": LogSettings,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    config_file: Path | None
+    station: StationSettings = field(default_factory=StationSettings)
+    ui: UISettings = field(default_factory=UISettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    log: LogSettings = field(default_factory=LogSettings)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "queue.db"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_dir / "receipts"
+
+
+def env_name(section: str, key: str) -> str:
+    return f"{ENV_PREFIX}{section}_{key}".upper()
+
+
+def known_env_names() -> set[str]:
+    names = {ENV_DATA_DIR, ENV_CONFIG}
+    for section, cls in SECTIONS.items():
+        names.update(env_name(section, f.name) for f in dataclasses.fields(cls))
+    return names
+
+
+def default_data_dir() -> Path:
+    """The per-machine data directory if this user may write there, else the per-user one."""
+    import platformdirs
+
+    if sys.platform.startswith("linux"):
+        machine = Path("/var/lib") / APP_NAME
+    else:
+        machine = Path(platformdirs.site_data_dir("MunicipalKiosk", appauthor=False))
+    if _writable(machine):
+        return machine
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _writable(path: Path) -> bool:
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+
+
+def load_settings(
+    *,
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from every source, or raise :class:`ConfigError`."""
+    env = os.environ if environ is None else environ
+    _check_env_names(env)
+
+    if data_dir is not None:
+        resolved_dir = _data_dir_from("--data-dir", str(data_dir))
+    elif env.get(ENV_DATA_DIR):
+        resolved_dir = _data_dir_from(ENV_DATA_DIR, env[ENV_DATA_DIR])
+    else:
+        resolved_dir = default_data_dir()
+
+    explicit = config_file is not None or bool(env.get(ENV_CONFIG))
+    source = str(config_file) if config_file is not None else env.get(ENV_CONFIG, "")
+    cfg_path = Path(source).expanduser() if explicit else resolved_dir / CONFIG_FILENAME
+    file_values: dict[str, Any] = {}
+    if cfg_path.exists():
+        file_values = _read_toml(cfg_path)
+    elif explicit:
+        raise ConfigError(f"config file {cfg_path} does not exist")
+
+    sections: dict[str, Any] = {}
+    for section, cls in SECTIONS.items():
+        raw_section = file_values.get(section, {})
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            parse: Parser = f.metadata["parse"]
+            name = env_name(section, f.name)
+            if name in env:
+                values[f.name] = _parse(parse, env[name], name, env[name])
+            elif f.name in raw_section:
+                where = f"{cfg_path.name}: [{section}] {f.name}"
+                values[f.name] = _parse(parse, raw_section[f.name], where, raw_section[f.name])
+        sections[section] = cls(**values)
+
+    return Settings(
+        data_dir=resolved_dir,
+        config_file=cfg_path if cfg_path.exists() else None,
+        **sections,
+    )
+
+
+def _parse(parse: Parser, value: object, where: str, shown: object) -> Any:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: expected {exc}, got {shown!r}") from None
+
+
+def _data_dir_from(where: str, value: str) -> Path:
+    if not value.strip():
+        raise ConfigError(f"{where}: expected a directory path, got an empty value")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{where}: {path} exists and is not a directory")
+    return path.absolute()
+
+
+def _check_env_names(env: Mapping[str, str]) -> None:
+    known = known_env_names()
+    for name in env:
+        if name.startswith(ENV_PREFIX) and name not in known:
+            hint = difflib.get_close_matches(name, sorted(known), n=1)
+            suffix = f" (did you mean {hint[0]}?)" if hint else ""
+            raise ConfigError(f"{name} is not a kiosk setting{suffix}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: not valid TOML: {exc}") from exc
+    for section, value in data.items():
+        if section not in SECTIONS:
+            hint = difflib.get_close_matches(section, list(SECTIONS), n=1)
+            suffix = f" (did you mean [{hint[0]}]?)" if hint else ""
+            raise ConfigError(
+                f"{path.name}: unknown section [{section}]{suffix}; "
+                f"known sections: {', '.join(SECTIONS)}"
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path.name}: {section} must be a [section] table")
+        keys = [f.name for f in dataclasses.fields(SECTIONS[section])]
+        for key in value:
+            if key not in keys:
+                hint = difflib.get_close_matches(key, keys, n=1)
+                suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise ConfigError(
+                    f"{path.name}: [{section}] {key}: unknown key{suffix}; "
+                    f"known keys: {', '.join(keys)}"
+                )
+    return data
+
+
+def ensure_data_dir(settings: Settings) -> None:
+    """Create the data dir and its folders, or raise :class:`ConfigError` saying why not."""
+    for path in (settings.data_dir, settings.log_dir, settings.spool_dir):
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create data directory {path}: {exc.strerror or exc}"
+            ) from exc
+    if not os.access(settings.data_dir, os.W_OK):
+        raise ConfigError(f"data directory {settings.data_dir} is not writable by this user")
+
+
+def describe_settings() -> list[tuple[str, str, Any, str]]:
+    """Every setting as (section.key, environment variable, default, description)."""
+    rows = []
+    for section, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            rows.append(
+                (f"{section}.{f.name}", env_name(section, f.name), f.default, f.metadata["doc"])
+            )
+    return rows

@@ -1,0 +1,109 @@
+"""SQLAlchemy 2 typed models of the kiosk's local database.
+
+The tables themselves are created and changed only by :mod:`kiosk.migrations`; a test checks that
+the migrated schema and these models agree column by column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import JSON, TypeDecorator
+
+from kiosk.timeutil import from_db, to_db
+
+
+class TxState(StrEnum):
+    PENDING = "pending"  # durable, not yet sent (or due for another try)
+    IN_FLIGHT = "in_flight"  # sent in a batch whose answer has not come back yet
+    ACKED = "acked"  # the server acknowledged it (accepted or duplicate)
+    REJECTED = "rejected"  # the server refused it; parked for staff
+    VOIDED = "voided"  # staff voided it; never sent
+
+
+class Channel(StrEnum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime stored as fixed-width ISO text (sortable as text)."""
+
+    impl = String(27)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else to_db(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else from_db(value)
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Transaction(Base):
+    """One citizen submission, from the moment it is durable until the city has it."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (Index("ix_transactions_due", "state", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUIDv7, forever
+    tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    service_code: Mapped[str] = mapped_column(String(40))
+    catalog_version: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    lang: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "tx_channel"))
+    staff_id: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[TxState] = mapped_column(_enum(TxState, "tx_state"), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    server_ref: Mapped[str | None] = mapped_column(String(64))
+    server_status: Mapped[str | None] = mapped_column(String(32))
+    server_status_note: Mapped[str | None] = mapped_column(Text)
+    server_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaces_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("transactions.id"))
+
+
+class Counter(Base):
+    """Monotonic counters (the kiosk-local transaction sequence)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class KioskState(Base):
+    """Small durable facts about this kiosk (enrollment, sync cursors), as key and JSON value."""
+
+    __tablename__ = "kiosk_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

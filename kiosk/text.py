@@ -1,0 +1,148 @@
+"""Persian-aware text helpers: digits, letter forms and bidirectional isolation.
+
+Citizens type Persian (``۰``-``۹``), Arabic-Indic (``٠``-``٩``) or ASCII digits and Arabic or
+Persian letter forms; everything the kiosk stores is normalised with these helpers first. On screen,
+Persian text shows Persian digits, and identifiers inside Persian sentences are wrapped in a
+left-to-right isolate so that their groups are not reordered by the bidi algorithm.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = [
+    "ARABIC_INDIC_DIGITS",
+    "ASCII_DIGITS",
+    "LRI",
+    "PDI",
+    "PERSIAN_DIGITS",
+    "ZWNJ",
+    "digits_only",
+    "isolate",
+    "localize_digits",
+    "normalize_persian",
+    "strip_isolates",
+    "to_ascii_digits",
+    "to_persian_digits",
+]
+
+ASCII_DIGITS = "0123456789"
+PERSIAN_DIGITS = "".join(chr(c) for c in range(0x06F0, 0x06FA))
+ARABIC_INDIC_DIGITS = "".join(chr(c) for c in range(0x0660, 0x066A))
+
+ZWNJ = "\u200c"
+"""ZERO WIDTH NON-JOINER: meaningful in Persian spelling (``می‌روم``), never stripped from text."""
+
+LRI = "\u2066"
+"""LEFT-TO-RIGHT ISOLATE."""
+PDI = "\u2069"
+"""POP DIRECTIONAL ISOLATE."""
+
+_ISOLATES = frozenset("\u2066\u2067\u2068\u2069")  # LRI, RLI, FSI, PDI
+
+# Bidi marks, embeddings and overrides (besides the isolates above).
+_BIDI_CONTROLS = (
+    frozenset(
+        "\u061c"  # ARABIC LETTER MARK
+        "\u200e\u200f"  # LRM, RLM
+        "\u202a\u202b\u202c\u202d\u202e"  # LRE, RLE, PDF, LRO, RLO
+    )
+    | _ISOLATES
+)
+
+# Invisible characters removed by normalize_persian. ZWNJ is deliberately absent.
+_INVISIBLE = (
+    frozenset(
+        "\u00ad"  # SOFT HYPHEN
+        "\u180e"  # MONGOLIAN VOWEL SEPARATOR
+        "\u200b"  # ZERO WIDTH SPACE
+        "\u200d"  # ZERO WIDTH JOINER
+        "\u2060\u2061\u2062\u2063\u2064"  # WORD JOINER, invisible operators
+        "\ufeff"  # ZERO WIDTH NO-BREAK SPACE / BOM
+    )
+    | _BIDI_CONTROLS
+)
+
+_DASHES = frozenset(
+    "-"
+    "\u2010\u2011\u2012\u2013\u2014\u2015"  # hyphen .. horizontal bar
+    "\u2212"  # MINUS SIGN
+    "\ufe58\ufe63\uff0d"  # small em dash, small hyphen-minus, fullwidth hyphen-minus
+    "\u0640"  # ARABIC TATWEEL (kashida): a stretched joiner, never a digit
+)
+
+# Separators that may appear inside a typed or pasted number.
+_NUMBER_SEPARATORS = (
+    _DASHES | _INVISIBLE | frozenset(ZWNJ) | frozenset("\u00a0\u2007\u2009\u200a\u202f")
+)
+
+_TO_ASCII = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, ASCII_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(ASCII_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+_ARABIC_TO_PERSIAN_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ARABIC LETTER YEH -> ARABIC LETTER FARSI YEH
+        "\u0649": "\u06cc",  # ARABIC LETTER ALEF MAKSURA -> ARABIC LETTER FARSI YEH
+        "\u0643": "\u06a9",  # ARABIC LETTER KAF -> ARABIC LETTER KEHEH
+    }
+)
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE))
+_DROP_ISOLATES = str.maketrans(dict.fromkeys(_ISOLATES))
+
+
+def to_ascii_digits(s: str) -> str:
+    """Replace Persian and Arabic-Indic digits with ASCII digits; leave everything else alone."""
+    return s.translate(_TO_ASCII)
+
+
+def to_persian_digits(s: str) -> str:
+    """Replace ASCII and Arabic-Indic digits with Persian digits; leave everything else alone."""
+    return s.translate(_TO_PERSIAN)
+
+
+def localize_digits(s: str, lang: str) -> str:
+    """Persian digits when ``lang == "fa"``, ASCII digits for any other language."""
+    if lang == "fa":
+        return to_persian_digits(s)
+    return to_ascii_digits(s)
+
+
+def normalize_persian(s: str) -> str:
+    """Normalise user text to the Persian forms the kiosk stores and compares.
+
+    * Arabic YEH (``ي``) and ALEF MAKSURA (``ى``) become FARSI YEH (``ی``); Arabic KAF (``ك``)
+      becomes KEHEH (``ک``).
+    * Invisible zero-width and bidi control characters are removed, except ZWNJ, which is part of
+      Persian spelling.
+    * The result is NFC-normalised. Digits are not touched (see :func:`to_ascii_digits`).
+
+    The function is idempotent.
+    """
+    stripped = unicodedata.normalize("NFC", s.translate(_DROP_INVISIBLE))
+    return unicodedata.normalize("NFC", stripped.translate(_ARABIC_TO_PERSIAN_LETTERS))
+
+
+def isolate(s: str) -> str:
+    """Wrap ``s`` in LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE.
+
+    Use it for identifiers, codes and numbers shown inside Persian (right-to-left) sentences. Any
+    isolates already in ``s`` are kept (nested isolates are valid), so call it once per value.
+    """
+    return f"{LRI}{s}{PDI}"
+
+
+def strip_isolates(s: str) -> str:
+    """Remove the directional isolates U+2066..U+2069 (LRI, RLI, FSI, PDI)."""
+    return s.translate(_DROP_ISOLATES)
+
+
+def digits_only(s: str) -> str:
+    """Prepare a typed or pasted number for validation.
+
+    Converts Persian and Arabic-Indic digits to ASCII, then removes whitespace (including NBSP,
+    thin spaces and ZWNJ), dashes (ASCII hyphen-minus, U+2010..U+2015, U+2212 MINUS SIGN, tatweel
+    and a few compatibility dashes) and invisible bidi or zero-width characters. Any other
+    character is kept, so callers must still check that the result is made of ASCII digits
+    (``s.isascii() and s.isdigit()``; ``str.isdigit`` alone accepts e.g. ``"²"``).
+    """
+    ascii_digits = to_ascii_digits(s)
+    return "".join(c for c in ascii_digits if not (c.isspace() or c in _NUMBER_SEPARATORS))

@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: an isolated data dir and environment, the core on real SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog import Catalog, load_catalog
+from kiosk.config import Settings, load_settings
+from kiosk.core import Core, open_core
+from kiosk.db import Database
+from kiosk.queue import Queue
+
+MINI_CATALOG = Path(__file__).parent / "kiosk" / "data" / "mini_catalog.json"
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the machine's kiosk settings or writes to the real data dir."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("KIOSK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return load_settings(data_dir=data_dir, environ={})
+
+
+@pytest.fixture
+def core(settings: Settings) -> Iterator[Core]:
+    c = open_core(settings)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def mini_catalog() -> Catalog:
+    return load_catalog(MINI_CATALOG)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(tmp_path / "queue.db")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def mini_queue(db: Database, mini_catalog: Catalog) -> Queue:
+    return Queue(db, mini_catalog, kiosk_number=123)

@@ -1,0 +1,188 @@
+"""Tests for kiosk.text: digits, Persian letter forms, bidi isolates."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.text import (
+    ARABIC_INDIC_DIGITS,
+    ASCII_DIGITS,
+    LRI,
+    PDI,
+    PERSIAN_DIGITS,
+    ZWNJ,
+    digits_only,
+    isolate,
+    localize_digits,
+    normalize_persian,
+    strip_isolates,
+    to_ascii_digits,
+    to_persian_digits,
+)
+
+ALL_DIGITS = ASCII_DIGITS + PERSIAN_DIGITS + ARABIC_INDIC_DIGITS
+BIDI_AND_ZERO_WIDTH = "\u061c\u200b\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
+ISOLATES = "\u2066\u2067\u2068\u2069"
+
+# Text that mixes the interesting scripts with arbitrary characters.
+mixed_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(ALL_DIGITS + "يىكیک" + ZWNJ + BIDI_AND_ZERO_WIDTH + ISOLATES + " -"),
+        st.characters(codec="utf-8"),
+    )
+)
+
+
+def test_digit_tables() -> None:
+    assert PERSIAN_DIGITS == "۰۱۲۳۴۵۶۷۸۹"
+    assert ARABIC_INDIC_DIGITS == "٠١٢٣٤٥٦٧٨٩"
+    for ch, value in zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, list(range(10)) * 2, strict=True):
+        assert unicodedata.digit(ch) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("۰۱۲۳۴۵۶۷۸۹", "0123456789"),
+        ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+        ("کد ۱۲۳ و ٤٥٦ and 789", "کد 123 و 456 and 789"),
+        ("", ""),
+        ("²³ ١٢", "²³ 12"),  # other Unicode digits are left alone
+    ],
+)
+def test_to_ascii_digits(text: str, expected: str) -> None:
+    assert to_ascii_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+        ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"),
+        ("0123-004571-3", "۰۱۲۳-۰۰۴۵۷۱-۳"),
+        ("abc", "abc"),
+    ],
+)
+def test_to_persian_digits(text: str, expected: str) -> None:
+    assert to_persian_digits(text) == expected
+
+
+def test_localize_digits() -> None:
+    assert localize_digits("1403 ۱۴۰۳ ١٤٠٣", "fa") == "۱۴۰۳ ۱۴۰۳ ۱۴۰۳"
+    assert localize_digits("1403 ۱۴۰۳ ١٤٠٣", "en") == "1403 1403 1403"
+    assert localize_digits("۱۲", "de") == "12"
+
+
+@given(mixed_text)
+def test_digit_conversions_round_trip(s: str) -> None:
+    ascii_ = to_ascii_digits(s)
+    persian = to_persian_digits(s)
+    assert len(ascii_) == len(s)
+    assert len(persian) == len(s)
+    assert not any(c in ascii_ for c in PERSIAN_DIGITS + ARABIC_INDIC_DIGITS)
+    assert not any(c in persian for c in ASCII_DIGITS + ARABIC_INDIC_DIGITS)
+    assert to_ascii_digits(persian) == ascii_
+    assert to_persian_digits(ascii_) == persian
+    assert to_ascii_digits(ascii_) == ascii_
+    for original, converted in zip(s, ascii_, strict=True):
+        if original not in ALL_DIGITS:
+            assert converted == original
+
+
+@given(st.integers(min_value=0))
+def test_persian_digits_parse_back_to_the_same_int(n: int) -> None:
+    assert int(to_persian_digits(str(n))) == n  # Python's int() understands Persian digits too
+    assert to_ascii_digits(to_persian_digits(str(n))) == str(n)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("علي", "علی"),  # Arabic yeh
+        ("موسى", "موسی"),  # alef maksura
+        ("كرج", "کرج"),  # Arabic kaf
+        ("مي\u200cروم", "می\u200cروم"),  # ZWNJ is kept
+        ("\u200fتهران\u200e", "تهران"),  # RLM / LRM removed
+        ("ک\u200bد", "کد"),  # zero width space removed
+        ("\u2066123\u2069", "123"),  # isolates removed
+        ("\ufeffسلام", "سلام"),  # BOM removed
+        ("\u0627\u0653", "\u0622"),  # alef + madda composes (NFC)
+        ("ئ", "ئ"),  # yeh with hamza is a letter of its own: untouched
+        ("hello ۱۲۳", "hello ۱۲۳"),  # digits untouched
+    ],
+)
+def test_normalize_persian(text: str, expected: str) -> None:
+    assert normalize_persian(text) == expected
+
+
+@given(mixed_text)
+def test_normalize_persian_properties(s: str) -> None:
+    out = normalize_persian(s)
+    assert normalize_persian(out) == out  # idempotent
+    assert unicodedata.is_normalized("NFC", out)
+    assert not any(c in out for c in "\u064a\u0649\u0643")
+    assert not any(c in out for c in BIDI_AND_ZERO_WIDTH + ISOLATES)
+    assert out.count(ZWNJ) == s.count(ZWNJ)
+
+
+def test_isolate() -> None:
+    assert isolate("0123-004571-3") == "\u20660123-004571-3\u2069"
+    assert LRI == "\u2066"
+    assert PDI == "\u2069"
+    sentence = f"کد پیگیری: {isolate('0123-004571-3')}"
+    assert strip_isolates(sentence) == "کد پیگیری: 0123-004571-3"
+
+
+@given(mixed_text)
+def test_isolate_properties(s: str) -> None:
+    wrapped = isolate(s)
+    assert wrapped.startswith(LRI)
+    assert wrapped.endswith(PDI)
+    assert wrapped[1:-1] == s
+    assert strip_isolates(wrapped) == strip_isolates(s)
+    assert not any(c in strip_isolates(s) for c in ISOLATES)
+    assert strip_isolates(strip_isolates(s)) == strip_isolates(s)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("۰۹۱۲ ۳۴۵ ۶۷۸۹", "09123456789"),
+        ("٠٩١٢-٣٤٥-٦٧٨٩", "09123456789"),
+        ("0912\u00a0345\u2009678\u202f9", "09123456789"),  # NBSP, thin, narrow NBSP
+        ("12\u200c34\u200d56", "123456"),  # ZWNJ, ZWJ
+        ("1\u20102\u20113\u20124\u20135\u20146\u20157\u22128", "12345678"),  # dashes, minus
+        ("۱۲ـ۳۴", "1234"),  # tatweel
+        ("\u2066123\u2069\u200e\u200f\u061c", "123"),  # isolates and marks
+        ("\t12\n34 ", "1234"),
+        ("IR06 2960", "IR062960"),  # letters are kept for the caller to judge
+        ("+98 912", "+98912"),
+        ("12.5", "12.5"),
+        ("", ""),
+    ],
+)
+def test_digits_only(text: str, expected: str) -> None:
+    assert digits_only(text) == expected
+
+
+@given(st.lists(st.sampled_from(ALL_DIGITS + " -\u00a0\u200c\u2013\u2212\u2066\u2069\u200f")))
+def test_digits_only_keeps_exactly_the_digits(chars: list[str]) -> None:
+    s = "".join(chars)
+    expected = "".join(to_ascii_digits(c) for c in chars if c in ALL_DIGITS)
+    assert digits_only(s) == expected
+
+
+@given(mixed_text)
+def test_digits_only_properties(s: str) -> None:
+    out = digits_only(s)
+    assert digits_only(out) == out
+    assert not any(c.isspace() for c in out)
+    assert not any(c in out for c in PERSIAN_DIGITS + ARABIC_INDIC_DIGITS + "-\u2212" + ZWNJ)
+    # Only removes: every ASCII digit survives, in order.
+    assert [c for c in out if c in ASCII_DIGITS] == [
+        c for c in to_ascii_digits(s) if c in ASCII_DIGITS
+    ]
