@@ -104,10 +104,14 @@ def main() -> None:
 
     core = summary(core_lat, core_time)
     base = summary(raw_lat, raw_time)
-    print(f"core: {core['per_second']:>9.1f}/s  p50 {core['p50_ms']:.3f} ms  "
-          f"p99 {core['p99_ms']:.3f} ms")
-    print(f"raw:  {base['per_second']:>9.1f}/s  p50 {base['p50_ms']:.3f} ms  "
-          f"p99 {base['p99_ms']:.3f} ms")
+    print(
+        f"core: {core['per_second']:>9.1f}/s  p50 {core['p50_ms']:.3f} ms  "
+        f"p99 {core['p99_ms']:.3f} ms"
+    )
+    print(
+        f"raw:  {base['per_second']:>9.1f}/s  p50 {base['p50_ms']:.3f} ms  "
+        f"p99 {base['p99_ms']:.3f} ms"
+    )
     result = {
         "bench": "enqueue",
         "n": len(core_lat),

@@ -201,21 +201,35 @@ def test_unknown_field_type_names_service_and_field() -> None:
         (lambda d: d.update(format=True), "'format' must be 1, got true"),
         (lambda d: d.pop("format"), "missing 'format'"),
         (lambda d: d.update(districts=[]), "catalog: 'districts' must be a non-empty list"),
-        (lambda d: d["services"][0]["fields"][5].update(
-            visible_when={"field": "district", "in": ["1", "99"]}),
-         "'99' is not one of the catalog's districts"),
-        (lambda d: d["services"][2]["fields"][0].update(
-            visible_when={"field": "rating", "equals": "5"}, order=99),
-         "a survey needs 'unique_by' naming one of its required, always shown"),
-        (lambda d: d["services"][1]["fields"][1].update(order=0),
-         "field 'payment_id': a payment_id field needs a bill_id field before it"),
+        (
+            lambda d: d["services"][0]["fields"][5].update(
+                visible_when={"field": "district", "in": ["1", "99"]}
+            ),
+            "'99' is not one of the catalog's districts",
+        ),
+        (
+            lambda d: d["services"][2]["fields"][0].update(
+                visible_when={"field": "rating", "equals": "5"}, order=99
+            ),
+            "a survey needs 'unique_by' naming one of its required, always shown",
+        ),
+        (
+            lambda d: d["services"][1]["fields"][1].update(order=0),
+            "field 'payment_id': a payment_id field needs a bill_id field before it",
+        ),
         (lambda d: d["services"][0].update(fields=[]), "'fields' is empty"),
-        (lambda d: d["services"][0]["fields"][7].update(min="1405-02-01", max="1405-01-01"),
-         "'min' is later than 'max'"),
-        (lambda d: d["services"][0]["fields"][6].update(min_choices=4, max_choices=None),
-         "'min_choices' is 4 but there are only 3 choices"),
-        (lambda d: d["groups"].append({"code": "empty", "title": {"fa": "خالی", "en": "E"}}),
-         "group 'empty': no service belongs to this group"),
+        (
+            lambda d: d["services"][0]["fields"][7].update(min="1405-02-01", max="1405-01-01"),
+            "'min' is later than 'max'",
+        ),
+        (
+            lambda d: d["services"][0]["fields"][6].update(min_choices=4, max_choices=None),
+            "'min_choices' is 4 but there are only 3 choices",
+        ),
+        (
+            lambda d: d["groups"].append({"code": "empty", "title": {"fa": "خالی", "en": "E"}}),
+            "group 'empty': no service belongs to this group",
+        ),
     ],
 )
 def test_malformed_catalogs_are_refused_with_a_precise_message(mutate: Any, expected: str) -> None:
