@@ -21,6 +21,13 @@ make_venv() {
     if [ ! -x .venv/bin/python ]; then
         "$python" -m venv .venv
     fi
+    # Reinstall only when pyproject.toml or the extras changed since the last install.
+    stamp=".venv/.installed$(echo "$extras" | tr -c 'a-z' '-')"
+    want=$(cat pyproject.toml; echo "$extras")
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet --editable ".${extras}"
+    printf '%s' "$want" > "$stamp"
 }
