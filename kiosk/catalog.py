@@ -28,6 +28,8 @@ MAX_TEXT_LENGTH: Final = 10_000
 _SERVICE_CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_CODE_RULE = "2-40 lowercase letters, digits or '-'"
+_KEY_RULE = "1-40 lowercase letters, digits or '_', starting with a letter"
 _DATE_BOUND = re.compile(r"^(today([+-]\d{1,5})?|\d{4}-\d{2}-\d{2})$")
 
 
@@ -473,28 +475,49 @@ class _Parser:
             _by_code={s.code: s for s in services},
         )
 
-    def groups(self, value: object) -> list[Group]:
-        if not isinstance(value, list) or not value:
-            self.problem("catalog", "'groups' must be a non-empty list")
-            return []
-        result: list[Group] = []
+    def items(
+        self,
+        where: str,
+        value: object,
+        name: str,
+        *,
+        key: str,
+        pattern: re.Pattern[str],
+        rule: str,
+        non_empty: bool = True,
+    ) -> Iterator[tuple[int, str, str, Mapping[str, Any]]]:
+        """(index, id, where, object) for each entry of a list of objects with unique ids.
+
+        ``name`` is the list's key in the document (``services``), ``key`` the id's key
+        (``code``); problems are reported here, and a bad entry is skipped.
+        """
+        if not isinstance(value, list) or (non_empty and not value):
+            self.problem(where, f"'{name}' must be a {'non-empty ' if non_empty else ''}list")
+            return
         seen: set[str] = set()
+        singular = name[:-1]
         for i, item in enumerate(value):
-            where = f"groups[{i}]"
-            obj = self.obj(where, item)
+            at = f"{where} {name}[{i}]" if where != "catalog" else f"{name}[{i}]"
+            obj = self.obj(at, item)
             if obj is None:
                 continue
-            code = obj.get("code")
-            if isinstance(code, str) and _SERVICE_CODE.match(code):
-                where = f"group {code!r}"
-            else:
-                self.problem(where, "'code' must be 2-40 lowercase letters, digits or '-'")
+            ident = obj.get(key)
+            if not isinstance(ident, str) or not pattern.match(ident):
+                self.problem(at, f"'{key}' must be {rule}")
                 continue
+            at = f"{singular} {ident!r}" if where == "catalog" else f"{where} {singular} {ident!r}"
+            if ident in seen:
+                self.problem(at, f"duplicate {singular} {key}")
+                continue
+            seen.add(ident)
+            yield i, ident, at, obj
+
+    def groups(self, value: object) -> list[Group]:
+        result: list[Group] = []
+        for i, code, where, obj in self.items(
+            "catalog", value, "groups", key="code", pattern=_SERVICE_CODE, rule=_CODE_RULE
+        ):
             self.check_keys(where, obj, {"code", "title", "description", "order", "icon"})
-            if code in seen:
-                self.problem(where, "duplicate group code")
-                continue
-            seen.add(code)
             title = self.text(where, obj, "title")
             description = self.text(where, obj, "description", required=False)
             order = self.integer(where, obj, "order")
@@ -508,26 +531,10 @@ class _Parser:
     def services(
         self, value: object, group_codes: set[str], districts: frozenset[str]
     ) -> list[Service]:
-        if not isinstance(value, list) or not value:
-            self.problem("catalog", "'services' must be a non-empty list")
-            return []
         result: list[Service] = []
-        seen: set[str] = set()
-        for i, item in enumerate(value):
-            where = f"services[{i}]"
-            obj = self.obj(where, item)
-            if obj is None:
-                continue
-            code = obj.get("code")
-            if isinstance(code, str) and _SERVICE_CODE.match(code):
-                where = f"service {code!r}"
-            else:
-                self.problem(where, "'code' must be 2-40 lowercase letters, digits or '-'")
-                continue
-            if code in seen:
-                self.problem(where, "duplicate service code")
-                continue
-            seen.add(code)
+        for i, code, where, obj in self.items(
+            "catalog", value, "services", key="code", pattern=_SERVICE_CODE, rule=_CODE_RULE
+        ):
             service = self.service(where, code, obj, i, group_codes, districts)
             if service is not None:
                 result.append(service)
@@ -644,28 +651,11 @@ class _Parser:
                 )
 
     def fields(self, where: str, value: object, districts: frozenset[str]) -> list[Field]:
-        if not isinstance(value, list):
-            self.problem(where, "'fields' must be a list")
-            return []
         result: list[Field] = []
         seen: set[str] = set()
-        for i, item in enumerate(value):
-            at = f"{where} fields[{i}]"
-            obj = self.obj(at, item)
-            if obj is None:
-                continue
-            key = obj.get("key")
-            if isinstance(key, str) and _FIELD_KEY.match(key):
-                at = f"{where} field {key!r}"
-            else:
-                self.problem(
-                    at,
-                    "'key' must be 1-40 lowercase letters, digits or '_', starting with a letter",
-                )
-                continue
-            if key in seen:
-                self.problem(at, "duplicate field key")
-                continue
+        for i, key, at, obj in self.items(
+            where, value, "fields", key="key", pattern=_FIELD_KEY, rule=_KEY_RULE, non_empty=False
+        ):
             seen.add(key)
             f = self.field(at, key, obj, i, districts)
             if f is not None:
