@@ -87,6 +87,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        3,
+        "announcements and city information, cached for offline reading",
+        (
+            """
+            CREATE TABLE announcements (
+                id VARCHAR(64) NOT NULL PRIMARY KEY,
+                title JSON NOT NULL CHECK (json_valid(title)),
+                body JSON NOT NULL CHECK (json_valid(body)),
+                published_at VARCHAR(27) NOT NULL,
+                expires_at VARCHAR(27),
+                updated_at VARCHAR(27) NOT NULL
+            )
+            """,
+            "CREATE INDEX ix_announcements_published ON announcements (published_at)",
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 LANGS = ("fa", "en")
-KEYWORDS = ["-k", "N_", "-k", "Text", "-k", "tr", "-k", "translate:2"]
+KEYWORDS = ["-k", "N_", "-k", "Text", "-k", "tr", "-k", "t", "-k", "translate:2"]
 
 
 def pybabel(*args: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from kiosk.core import Core, open_core
 from kiosk.db import Database
 from kiosk.queue import Queue
 
+# Qt renders offscreen in every test: no display is needed (or used, if there is one).
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
 MINI_CATALOG = Path(__file__).parent / "kiosk" / "data" / "mini_catalog.json"
 TODAY = dt.date(2026, 11, 27)
 
@@ -21,8 +25,6 @@ TODAY = dt.date(2026, 11, 27)
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the machine's kiosk settings or writes to the real data dir."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.catalog import CatalogError, UnknownService
-from kiosk.cli import catalog_cmd, queue_cmd
+from kiosk.cli import catalog_cmd, queue_cmd, ui_cmd
 from kiosk.cli.output import UsageError, fail
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.forms import ValidationFailed
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     queue_cmd.register(sub)
     catalog_cmd.register(sub)
+    ui_cmd.register(sub)
     return parser
 
 
@@ -61,10 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            args.command = "status"
-            args.func = queue_cmd.cmd_status
-            args.json = False
+        if args.command is None:  # plain `kiosk` opens the kiosk
+            args.command = "run"
+            args.func = ui_cmd.cmd_run
         settings = _settings(args) if getattr(args, "needs_settings", True) else None
         return int(args.func(args, settings) or 0)
     except UsageError as exc:

@@ -1,0 +1,79 @@
+"""``kiosk run`` (also plain ``kiosk``) and ``kiosk screenshot``: the commands that need Qt.
+
+``ui`` is imported inside the commands, so the rest of the CLI and the core never load PySide6.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.output import fail
+from kiosk.config import Settings
+
+
+def register(sub: Any) -> None:
+    r = sub.add_parser("run", help="open the kiosk (fullscreen; the default command)")
+    r.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    r.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("screenshot", help="render a screen to PNG, offscreen, with demo data")
+    s.add_argument("--screen", metavar="NAME", help="which screen (see --list)")
+    s.add_argument("--list", action="store_true", help="list the screen names")
+    s.add_argument("--lang", choices=("fa", "en"), default="fa")
+    s.add_argument("--theme", choices=("normal", "contrast"), default="normal")
+    s.add_argument("--large-text", action="store_true")
+    s.add_argument("--size", default="1920x1080", metavar="WxH", type=_size)
+    s.add_argument("--out", type=Path, metavar="FILE.png")
+    s.set_defaults(func=cmd_screenshot)
+
+
+def _size(value: str) -> tuple[int, int]:
+    parts = value.lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1920x1080, got {value!r}")
+    width, height = int(parts[0]), int(parts[1])
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"size {value} is out of range (320x240 to 7680x4320)")
+    return width, height
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.run import NoDisplay, run
+
+    try:
+        return run(
+            settings,
+            windowed=getattr(args, "windowed", False),
+            quit_after_paint=getattr(args, "quit_after_first_paint", False),
+        )
+    except NoDisplay as exc:
+        fail(str(exc))
+
+
+def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.screenshot import SCREENS, screenshot
+    from ui.theme import ThemeName
+
+    if args.list:
+        print("\n".join(SCREENS))
+        return 0
+    if not args.screen or not args.out:
+        fail("screenshot needs --screen NAME and --out FILE.png (or --list)")
+    if args.screen not in SCREENS:
+        fail(f"unknown screen {args.screen!r}; one of: {', '.join(SCREENS)}")
+    if args.out.suffix.lower() != ".png":
+        fail(f"--out must name a .png file, got {str(args.out)!r}")
+    out = screenshot(
+        settings,
+        args.screen,
+        args.out,
+        lang=args.lang,
+        theme=ThemeName(args.theme),
+        size=args.size,
+        large_text=args.large_text,
+    )
+    print(out)
+    return 0

@@ -1,0 +1,64 @@
+"""The screen base class and the typed screen state.
+
+Each screen is one module and one :class:`Screen` subclass. The main window moves between them
+with :class:`ScreenId` values (never strings) and calls the hooks: ``enter`` when a screen
+becomes current, ``leave`` when it stops being current, ``retranslate`` after a language switch,
+``apply_theme`` after a theme or text-size switch, and ``wipe`` when a session ends.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from ui.context import UiContext
+
+
+class ScreenId(Enum):
+    ATTRACT = "attract"
+    HOME = "home"
+    QUESTION = "question"
+    CHECK = "check"
+    CONFIRMATION = "confirmation"
+    BILL_RESULT = "bill-result"
+    TRACK = "track"
+    ANNOUNCEMENTS = "announcements"
+
+
+class Screen(QWidget):
+    """One screen of the kiosk."""
+
+    screen_id: ScreenId
+    # Ask the main window to move: (ScreenId, dict of parameters for the target's enter()).
+    navigate = Signal(object, dict)
+    # The session is over (Finish, Home): wipe everything and go home.
+    finish = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("screen")
+
+    def go(self, target: ScreenId, **params: Any) -> None:
+        self.navigate.emit(target, params)
+
+    def enter(self, **params: Any) -> None:
+        """Show the screen's current content (from the session and ``params``)."""
+
+    def leave(self) -> None:
+        """The screen stops being current."""
+
+    def retranslate(self) -> None:
+        """Set every text again in ``self.ctx.lang``."""
+
+    def apply_theme(self) -> None:
+        """Sizes or colours changed (``self.ctx.theme``)."""
+
+    def wipe(self) -> None:
+        """Forget every trace of the citizen in this screen's widgets."""
+
+    def on_enter_key(self) -> None:
+        """The keyboard's Enter key (or a scanner's) was pressed on this screen."""

@@ -1,0 +1,159 @@
+"""Bill inquiry result, decoded offline from the bill and payment IDs: type, amount, period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
+
+from kiosk import identifiers
+from kiosk.catalog import FieldType, Service
+from kiosk.i18n import N_
+from kiosk.identifiers import Bill, BillType
+from kiosk.text import isolate, localize_digits
+from ui.context import UiContext
+from ui.screens.base import Screen, ScreenId
+from ui.theme import Role, set_boxed
+from ui.widgets.common import button, hbox, label, vbox
+
+BILL_TYPES = {
+    BillType.WATER: N_("Water"),
+    BillType.ELECTRICITY: N_("Electricity"),
+    BillType.GAS: N_("Gas"),
+    BillType.LANDLINE: N_("Landline telephone"),
+    BillType.MOBILE: N_("Mobile telephone"),
+    BillType.MUNICIPALITY: N_("Municipality charges"),
+    BillType.OTHER: N_("Other"),
+    BillType.TAX: N_("Tax"),
+    BillType.TRAFFIC_FINES: N_("Traffic fines"),
+}
+
+
+def format_rials(amount: int, lang: str) -> str:
+    grouped = f"{amount:,}"
+    if lang == "fa":
+        grouped = localize_digits(grouped, "fa").replace(",", "٬")
+    return grouped
+
+
+class BillResultScreen(Screen):
+    screen_id = ScreenId.BILL_RESULT
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        m = ctx.theme.metrics
+        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 3)
+        self.title = label(kind="title")
+        self.box.addWidget(self.title)
+        self.panel = QFrame()
+        set_boxed(self.panel, Role.PANEL)
+        self.grid = QGridLayout(self.panel)
+        self.grid.setContentsMargins(m.gap * 4, m.gap * 4, m.gap * 4, m.gap * 4)
+        self.grid.setHorizontalSpacing(m.gap * 6)
+        self.grid.setVerticalSpacing(m.gap * 2)
+        self.names: list[Any] = []
+        self.values: dict[str, Any] = {}
+        for row, key in enumerate(("type", "amount", "period", "bill_id", "payment_id")):
+            name = label(role=Role.PANEL)
+            name.setStyleSheet("font-weight: bold;")
+            value = label(role=Role.PANEL)
+            value.setObjectName(f"bill-{key}")
+            self.grid.addWidget(name, row, 0)
+            self.grid.addWidget(value, row, 1)
+            self.names.append((key, name))
+            self.values[key] = value
+        self.grid.setColumnStretch(1, 1)
+        self.box.addWidget(self.panel)
+        self.note = label(role=Role.MUTED)
+        self.box.addWidget(self.note)
+        self.box.addStretch(1)
+        nav = hbox(spacing=m.gap * 3)
+        self.again = button(role=Role.SECONDARY, on_click=self.on_again, name="again")
+        self.done = button(role=Role.PRIMARY, on_click=self.finish.emit, name="finish")
+        nav.addWidget(self.again)
+        nav.addStretch(1)
+        nav.addWidget(self.done)
+        self.box.addLayout(nav)
+        self.bill: Bill | None = None
+
+    def service(self) -> Service | None:
+        code = self.ctx.session.service_code
+        return self.ctx.core.catalog.service(code) if code else None
+
+    def enter(self, **params: Any) -> None:
+        service = self.service()
+        self.bill = None
+        if service is not None:
+            answers = self.ctx.session.cleaned
+            bill_key = next(f.key for f in service.fields if f.type is FieldType.BILL_ID)
+            pay_key = next((f.key for f in service.fields if f.type is FieldType.PAYMENT_ID), None)
+            payment = answers.get(pay_key) if pay_key else None
+            self.bill = identifiers.bill(str(answers[bill_key]), str(payment) if payment else None)
+        self.retranslate()
+
+    def on_again(self) -> None:
+        code = self.ctx.session.service_code
+        if code is not None:
+            self.ctx.session.start(code)
+            self.go(ScreenId.QUESTION)
+
+    def wipe(self) -> None:
+        self.bill = None
+        for value in self.values.values():
+            value.clear()
+
+    def retranslate(self) -> None:
+        lang, tr = self.ctx.lang, self.ctx.t
+        self.title.setText(tr(N_("Your bill")))
+        self.again.setText(tr(N_("Check another bill")))
+        self.done.setText(tr(N_("Finish")))
+        names = {
+            "type": N_("Bill type"),
+            "amount": N_("Amount to pay"),
+            "period": N_("Billing period"),
+            "bill_id": N_("Bill ID"),
+            "payment_id": N_("Payment ID"),
+        }
+        for key, name in self.names:
+            name.setText(tr(names[key]))
+        bill = self.bill
+        if bill is None:
+            return
+        self.values["type"].setText(tr(BILL_TYPES[bill.service_type]))
+        self.values["bill_id"].setText(isolate(localize_digits(bill.bill_id, lang)))
+        has_payment = bill.payment_id is not None and bill.amount_rials is not None
+        for key in ("amount", "period", "payment_id"):
+            self.values[key].setVisible(has_payment)
+            dict(self.names)[key].setVisible(has_payment)
+        if has_payment:
+            assert bill.amount_rials is not None
+            assert bill.payment_id is not None
+            self.values["amount"].setText(
+                tr(N_("{amount} rials"), amount=isolate(format_rials(bill.amount_rials, lang)))
+            )
+            self.values["period"].setText(
+                tr(
+                    N_("Period {period} of year ending in {year}"),
+                    period=bill.period,
+                    year=bill.year_digit,
+                )
+            )
+            self.values["payment_id"].setText(isolate(localize_digits(bill.payment_id, lang)))
+            self.note.setText(
+                tr(
+                    N_(
+                        "The bill ID and payment ID are valid. "
+                        "This kiosk cannot tell whether the bill "
+                        "has already been paid; payment at the kiosk comes in a later version."
+                    )
+                )
+            )
+        else:
+            self.note.setText(
+                tr(
+                    N_(
+                        "The bill ID is valid. "
+                        "Enter the payment ID too to see the amount and period."
+                    )
+                )
+            )

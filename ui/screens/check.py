@@ -1,0 +1,214 @@
+"""Check your answers, each with Change, then send: the core validates again and commits.
+
+"Submitted" is shown only after :meth:`kiosk.queue.Queue.submit` has returned, that is, after the
+row is durable on disk. The submit runs on the background runner, never on the UI thread.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.catalog import Field, FieldType, Service
+from kiosk.forms import Answer, ValidationFailed, visible_fields
+from kiosk.i18n import N_
+from kiosk.jalali import JalaliDate, format_jalali
+from kiosk.models import Channel
+from kiosk.queue import QueuedTransaction
+from kiosk.text import isolate, localize_digits
+from ui.context import UiContext
+from ui.screens.base import Screen, ScreenId
+from ui.theme import Role
+from ui.widgets.common import button, clear_layout, hbox, label, vbox
+from ui.widgets.error_summary import ErrorSummary
+
+IDENTIFIERS = frozenset(
+    {
+        FieldType.NATIONAL_CODE,
+        FieldType.MOBILE,
+        FieldType.POSTAL_CODE,
+        FieldType.BILL_ID,
+        FieldType.PAYMENT_ID,
+        FieldType.SHEBA,
+        FieldType.NUMBER,
+        FieldType.AMOUNT,
+    }
+)
+
+
+def display_answer(ctx: UiContext, field: Field, value: Answer | None) -> str:
+    """An answer as the citizen should read it back, in the session's language."""
+    lang = ctx.lang
+    if value is None or value in ([], ""):
+        return ctx.t(N_("Not answered"))
+    if field.type is FieldType.YES_NO:
+        return ctx.t(N_("Yes")) if value else ctx.t(N_("No"))
+    if field.type is FieldType.DISTRICT:
+        district = ctx.core.catalog.district(str(value))
+        return district.label.get(lang) if district else str(value)
+    if field.type in (FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE):
+        values = value if isinstance(value, list) else [str(value)]
+        labels = []
+        for v in values:
+            choice = field.choice(v)
+            labels.append(choice.label.get(lang) if choice is not None else v)
+        return ("، " if lang == "fa" else ", ").join(labels)
+    if field.type is FieldType.JALALI_DATE:
+        return format_jalali(JalaliDate.parse(str(value)), lang)
+    if field.type is FieldType.AMOUNT and isinstance(value, int):
+        return isolate(
+            localize_digits(f"{value:,}", lang).replace(",", "٬" if lang == "fa" else ",")
+        )
+    if field.type in IDENTIFIERS:
+        return isolate(localize_digits(str(value), lang))
+    return str(value)
+
+
+class CheckScreen(Screen):
+    screen_id = ScreenId.CHECK
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        m = ctx.theme.metrics
+        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.summary = ErrorSummary(ctx, self.on_change)
+        self.title = label(kind="title")
+        self.service_title = label(role=Role.MUTED)
+        self.rows = QGridLayout()
+        self.rows.setHorizontalSpacing(m.gap * 4)
+        self.rows.setVerticalSpacing(m.gap)
+        self.failure = label(role=Role.ERROR)
+        self.failure.hide()
+        for widget in (self.summary, self.title, self.service_title):
+            self.box.addWidget(widget)
+        self.box.addLayout(self.rows)
+        self.box.addStretch(1)
+        self.box.addWidget(self.failure)
+        nav = hbox(spacing=m.gap * 3)
+        self.back = button(role=Role.SECONDARY, on_click=self.on_back, name="back")
+        self.send = button(role=Role.PRIMARY, on_click=self.on_send, name="send")
+        nav.addWidget(self.back)
+        nav.addStretch(1)
+        nav.addWidget(self.send)
+        self.box.addLayout(nav)
+        self._errors: list[tuple[str, Any]] = []
+        self.sending = False
+
+    @property
+    def service(self) -> Service:
+        code = self.ctx.session.service_code
+        assert code is not None
+        return self.ctx.core.catalog.service(code)
+
+    def enter(self, **params: Any) -> None:
+        self.ctx.session.changing = False
+        self._errors = []
+        self.failure.hide()
+        self.sending = False
+        self.send.setEnabled(True)
+        self.retranslate()
+
+    def wipe(self) -> None:
+        clear_layout(self.rows)
+        self._errors = []
+        self.summary.show_errors([])
+        self.failure.hide()
+
+    def on_change(self, key: str) -> None:
+        session = self.ctx.session
+        keys = [f.key for f in visible_fields(self.service, session.cleaned)]
+        if key in keys:
+            session.page = keys.index(key)
+            session.changing = True
+            self.go(ScreenId.QUESTION)
+
+    def on_back(self) -> None:
+        session = self.ctx.session
+        session.page = len(visible_fields(self.service, session.cleaned)) - 1
+        self.go(ScreenId.QUESTION)
+
+    def on_send(self) -> None:
+        if self.sending:
+            return  # one tap, one submission
+        self.sending = True
+        self.send.setEnabled(False)
+        session = self.ctx.session
+        queue = self.ctx.core.queue
+        code, answers, lang = self.service.code, dict(session.cleaned), session.lang
+        self.ctx.runner.run(
+            lambda: queue.submit(code, answers, channel=Channel.KIOSK, lang=lang),
+            on_success=self.on_submitted,
+            on_failure=self.on_failed,
+        )
+
+    def on_submitted(self, tx: QueuedTransaction) -> None:
+        session = self.ctx.session
+        session.raw.clear()
+        session.cleaned.clear()  # the answers are on disk now; keep none in memory
+        session.submitted = tx
+        self.sending = False
+        self.go(ScreenId.CONFIRMATION)
+
+    def on_failed(self, exc: BaseException) -> None:
+        self.sending = False
+        self.send.setEnabled(True)
+        if isinstance(exc, ValidationFailed):
+            self._errors = [(e.key, e) for e in exc.errors]
+            self.retranslate()
+            return
+        self.failure.setText(
+            self.ctx.t(
+                N_(
+                    "Your request could not be saved. Nothing was sent. Please try again, or ask "
+                    "a member of staff for help."
+                )
+            )
+        )
+        self.failure.show()
+
+    def retranslate(self) -> None:
+        lang = self.ctx.lang
+        self.title.setText(self.ctx.t(N_("Check your answers before sending")))
+        self.back.setText(self.ctx.t(N_("Back")))
+        self.send.setText(self.ctx.t(N_("Send")))
+        if self.ctx.session.service_code is None:
+            return
+        service = self.service
+        self.service_title.setText(service.title.get(lang))
+        self.summary.show_errors([(key, e.render(lang)) for key, e in self._errors])
+        clear_layout(self.rows)
+        session = self.ctx.session
+        fields = visible_fields(service, session.cleaned)
+        columns = 2 if len(fields) > 5 else 1
+        per_column = (len(fields) + columns - 1) // columns
+        for i, field in enumerate(fields):
+            self.rows.addWidget(self._row(field), i % per_column, i // per_column)
+        for column in range(2):
+            self.rows.setColumnStretch(column, 1 if column < columns else 0)
+
+    def _row(self, field: Field) -> QWidget:
+        lang = self.ctx.lang
+        m = self.ctx.theme.metrics
+        row = QWidget()
+        row.setObjectName(f"row-{field.key}")
+        line = hbox(row, spacing=m.gap * 2)
+        texts = vbox(spacing=0)
+        question = label(field.label.get(lang), kind="small")
+        question.setStyleSheet("font-weight: bold;")
+        text = display_answer(self.ctx, field, self.ctx.session.cleaned.get(field.key))
+        answer = label(text if len(text) <= 140 else text[:137] + "…")
+        answer.setObjectName(f"answer-{field.key}")
+        texts.addWidget(question)
+        texts.addWidget(answer)
+        change = button(
+            self.ctx.t(N_("Change")),
+            role=Role.SECONDARY,
+            on_click=partial(self.on_change, field.key),
+            name=f"change-{field.key}",
+        )
+        change.setAccessibleName(self.ctx.t(N_("Change")) + " " + field.label.get(lang))
+        line.addLayout(texts, 1)
+        line.addWidget(change)
+        return row

@@ -1,0 +1,95 @@
+"""Home: the services as tiles grouped by category, plus Track and Announcements."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from kiosk.catalog import Group, Service
+from kiosk.i18n import N_
+from ui.context import UiContext
+from ui.screens.base import Screen, ScreenId
+from ui.widgets.common import hbox, label, vbox
+from ui.widgets.tile import Tile
+
+SECTION_COLUMNS = 2
+TILE_COLUMNS = 3
+
+
+class HomeScreen(Screen):
+    screen_id = ScreenId.HOME
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.tiles: dict[str, Tile] = {}
+        self.headings: dict[str, tuple[QLabel, Group | None]] = {}
+        m = ctx.theme.metrics
+        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.heading = label(kind="title")
+        self.box.addWidget(self.heading)
+        catalog = ctx.core.catalog
+        self.track = Tile(lambda: self.go(ScreenId.TRACK), name="tile-track")
+        self.news = Tile(lambda: self.go(ScreenId.ANNOUNCEMENTS), name="tile-announcements")
+        sections: list[tuple[str, Group | None, list[Tile]]] = []
+        for group in catalog.groups:
+            services = catalog.services_in(group.code)
+            tiles = []
+            for service in services:
+                tile = Tile(partial(self.start, service), name=f"tile-{service.code}")
+                self.tiles[service.code] = tile
+                tiles.append(tile)
+            if tiles:
+                sections.append((group.code, group, tiles))
+        sections.append(("kiosk", None, [self.track, self.news]))
+        self._arrange(sections)
+        self.apply_theme()
+        self.retranslate()
+
+    def _arrange(self, sections: list[tuple[str, Group | None, list[Tile]]]) -> None:
+        """Groups as sections in two columns, each section's tiles in rows of three.
+
+        Sections go, in catalog order, to whichever column is shorter so far (a masonry
+        layout), so a city's catalog of a dozen or two services fits one screen.
+        """
+        m = self.ctx.theme.metrics
+        row = hbox(spacing=m.gap * 6)
+        columns = [vbox(spacing=m.gap * 2) for _ in range(SECTION_COLUMNS)]
+        heights = [0] * SECTION_COLUMNS
+        for code, group, tiles in sections:
+            target = heights.index(min(heights))
+            heading = label(kind="heading")
+            self.headings[code] = (heading, group)
+            columns[target].addWidget(heading)
+            grid = QGridLayout()
+            grid.setSpacing(m.gap * 2)
+            for i, tile in enumerate(tiles):
+                grid.addWidget(tile, i // TILE_COLUMNS, i % TILE_COLUMNS)
+            for column in range(TILE_COLUMNS):
+                grid.setColumnStretch(column, 1)
+            columns[target].addLayout(grid)
+            heights[target] += 1 + 2 * ((len(tiles) + TILE_COLUMNS - 1) // TILE_COLUMNS)
+        for stack in columns:
+            stack.addStretch(1)
+            row.addLayout(stack, 1)
+        self.box.addLayout(row, 1)
+
+    def start(self, service: Service) -> None:
+        self.ctx.session.start(service.code)
+        self.go(ScreenId.QUESTION)
+
+    def apply_theme(self) -> None:
+        m = self.ctx.theme.metrics
+        for tile in [*self.tiles.values(), self.track, self.news]:
+            tile.setMinimumHeight(round(m.target * 1.35))
+            tile.setMinimumWidth(m.target * 2)
+
+    def retranslate(self) -> None:
+        lang, tr = self.ctx.lang, self.ctx.t
+        self.heading.setText(tr(N_("What would you like to do?")))
+        for heading, group in self.headings.values():
+            heading.setText(group.title.get(lang) if group else tr(N_("Your requests and news")))
+        for code, tile in self.tiles.items():
+            tile.set_texts(self.ctx.core.catalog.service(code).title.get(lang))
+        self.track.set_texts(tr(N_("Track a request")), tr(N_("With your tracking code")))
+        self.news.set_texts(tr(N_("Announcements")), tr(N_("News, opening hours and fees")))

@@ -1,0 +1,223 @@
+"""A question page: one question of the service, with Back and Continue (GOV.UK pattern).
+
+Continue checks the answer with the core's own rules (``kiosk.forms.clean_field``); a problem
+shows in the error summary at the top, which takes focus, and the same words above the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.catalog import Field, Service, ServiceKind
+from kiosk.forms import FieldError, clean_field, visible_fields
+from kiosk.i18n import N_
+from ui.context import UiContext
+from ui.screens.base import Screen, ScreenId
+from ui.theme import Role
+from ui.widgets.common import button, clear_layout, hbox, label, vbox
+from ui.widgets.error_summary import ErrorSummary
+from ui.widgets.inputs import FieldInput, make_input
+
+
+class QuestionScreen(Screen):
+    screen_id = ScreenId.QUESTION
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        m = ctx.theme.metrics
+        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.summary = ErrorSummary(ctx, self.on_error_link)
+        self.service_title = label(role=Role.MUTED)
+        self.question = label(kind="title")
+        self.help = label(role=Role.MUTED)
+        self.optional = label(role=Role.MUTED, kind="small")
+        self.error = label(role=Role.ERROR)
+        self.error.setObjectName("inline-error")
+        self.input_area = vbox()
+        for widget in (
+            self.summary,
+            self.service_title,
+            self.question,
+            self.help,
+            self.optional,
+            self.error,
+        ):
+            self.box.addWidget(widget)
+        self.box.addLayout(self.input_area)
+        self.box.addStretch(1)
+        nav = hbox(spacing=m.gap * 3)
+        self.back = button(role=Role.SECONDARY, on_click=self.on_back, name="back")
+        self.next = button(role=Role.PRIMARY, on_click=self.on_continue, name="continue")
+        nav.addWidget(self.back)
+        nav.addStretch(1)
+        nav.addWidget(self.next)
+        self.box.addLayout(nav)
+        self.input: FieldInput | None = None
+        self.field: Field | None = None
+        self._error: FieldError | None = None
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def service(self) -> Service:
+        code = self.ctx.session.service_code
+        assert code is not None, "a question page needs a service"
+        return self.ctx.core.catalog.service(code)
+
+    def visible(self) -> list[Field]:
+        return visible_fields(self.service, self.ctx.session.cleaned)
+
+    def enter(self, **params: Any) -> None:
+        fields = self.visible()
+        session = self.ctx.session
+        session.page = max(0, min(session.page, len(fields) - 1))
+        self.field = fields[session.page]
+        self._error = None
+        clear_layout(self.input_area)
+        self.input = make_input(self.ctx, self.field, self.ctx.core.catalog)
+        self.input.setObjectName(f"input-{self.field.key}")
+        self.input.set_value(session.raw.get(self.field.key))
+        self.input_area.addWidget(self.input)
+        self.input.show()  # now, not at the next event loop turn: focus needs it visible
+        self.retranslate()
+        self.input.focus_input()
+
+    def leave(self) -> None:
+        self.store_raw()
+
+    def store_raw(self) -> None:
+        if self.input is not None and self.field is not None:
+            self.ctx.session.raw[self.field.key] = self.input.value()
+
+    def wipe(self) -> None:
+        clear_layout(self.input_area)
+        self.input = None
+        self.field = None
+        self._error = None
+        self.summary.show_errors([])
+
+    # -- actions -------------------------------------------------------------------------
+
+    def on_continue(self) -> None:
+        assert self.input is not None
+        assert self.field is not None
+        session = self.ctx.session
+        field = self.field
+        raw = self.input.value()
+        session.raw[field.key] = raw
+        try:
+            value = clean_field(
+                self.ctx.core.catalog, self.service, field, raw, context=session.cleaned
+            )
+        except FieldError as exc:
+            self.show_error(exc)
+            return
+        if value is None:
+            session.cleaned.pop(field.key, None)
+        else:
+            session.cleaned[field.key] = value
+        self._prune()
+        self.show_error(None)
+        self.advance(field)
+
+    def _prune(self) -> None:
+        """Drop answers to questions that an answer just hid."""
+        session = self.ctx.session
+        shown = {f.key for f in self.visible()}
+        for key in list(session.cleaned):
+            if key not in shown:
+                del session.cleaned[key]
+                session.raw.pop(key, None)
+
+    def advance(self, field: Field) -> None:
+        session = self.ctx.session
+        fields = self.visible()
+        index = [f.key for f in fields].index(field.key)
+        if session.changing:
+            missing = next(
+                (
+                    i
+                    for i, f in enumerate(fields)
+                    if i > index and f.required and f.key not in session.cleaned
+                ),
+                None,
+            )
+            if missing is None:
+                self.go(ScreenId.CHECK)
+                return
+            session.page = missing
+            self.go(ScreenId.QUESTION)
+            return
+        if index + 1 < len(fields):
+            session.page = index + 1
+            self.go(ScreenId.QUESTION)
+        elif self.service.kind is ServiceKind.BILL_INQUIRY:
+            self.go(ScreenId.BILL_RESULT)
+        else:
+            self.go(ScreenId.CHECK)
+
+    def on_back(self) -> None:
+        session = self.ctx.session
+        self.store_raw()
+        if session.changing:
+            self.go(ScreenId.CHECK)
+        elif session.page > 0:
+            session.page -= 1
+            self.go(ScreenId.QUESTION)
+        else:
+            self.finish.emit()
+
+    def on_enter_key(self) -> None:
+        self.on_continue()
+
+    def on_error_link(self, key: str) -> None:
+        if self.input is not None:
+            self.input.focus_input()
+
+    def show_error(self, error: FieldError | None) -> None:
+        self._error = error
+        if self.input is not None:
+            self.input.set_invalid(error is not None)
+        self._show_error_texts()
+        if error is not None and self.input is not None:
+            self.summary.setFocus()
+
+    def _show_error_texts(self) -> None:
+        if self._error is None:
+            self.error.hide()
+            self.summary.show_errors([])
+            return
+        message = self._error.render(self.ctx.lang)
+        self.error.setText(message)
+        self.error.show()
+        self.summary.show_errors([(self._error.key, message)])
+
+    def retranslate(self) -> None:
+        lang = self.ctx.lang
+        self.back.setText(self.ctx.t(N_("Back")))
+        self.next.setText(self.ctx.t(N_("Continue")))
+        if self.field is None:
+            return
+        service = self.service
+        fields = self.visible()
+        index = next((i for i, f in enumerate(fields) if f.key == self.field.key), 0)
+        self.service_title.setText(
+            self.ctx.t(
+                N_("{service} — question {n} of {total}"),
+                service=service.title.get(lang),
+                n=index + 1,
+                total=len(fields),
+            )
+        )
+        self.question.setText(self.field.label.get(lang))
+        help_text = self.field.help.get(lang) if self.field.help else ""
+        self.help.setText(help_text)
+        self.help.setVisible(bool(help_text))
+        self.optional.setText("" if self.field.required else self.ctx.t(N_("(optional)")))
+        self.optional.setVisible(not self.field.required)
+        if self.input is not None:
+            self.input.retranslate()
+        self.summary.retranslate()
+        self._show_error_texts()

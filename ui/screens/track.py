@@ -1,0 +1,195 @@
+"""Track a request by its tracking code: its status as of the last sync, or "not yet sent"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLineEdit, QWidget
+
+from kiosk.catalog import UnknownService
+from kiosk.i18n import N_
+from kiosk.models import TxState
+from kiosk.queue import QueuedTransaction
+from kiosk.receipt import format_date
+from kiosk.text import isolate, localize_digits
+from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
+from ui.context import UiContext
+from ui.screens.base import Screen, ScreenId
+from ui.theme import Role, set_boxed, set_role
+from ui.widgets.common import button, hbox, label, vbox
+from ui.widgets.error_summary import ErrorSummary
+from ui.widgets.keyboard import Layout
+
+CITY_STATUS = {
+    "open": N_("Open: the city is working on it"),
+    "in_progress": N_("In progress"),
+    "closed": N_("Closed: the city has finished with this request"),
+}
+LOOKUP_ERRORS = {
+    "empty": N_("Enter your tracking code"),
+    "not_digits": N_("Use digits only"),
+    "length": N_("A tracking code has at least 11 digits, like 0123-004571-3"),
+    "checksum": N_("Check the tracking code: one of the digits is wrong"),
+    "not_found": N_("No request with this tracking code was filed at this kiosk"),
+}
+
+
+class TrackScreen(Screen):
+    screen_id = ScreenId.TRACK
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        m = ctx.theme.metrics
+        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.summary = ErrorSummary(ctx, lambda _k: self.input.setFocus())
+        self.title = label(kind="title")
+        self.hint = label(role=Role.MUTED)
+        self.error = label(role=Role.ERROR)
+        self.error.hide()
+        self.input = QLineEdit()
+        self.input.setObjectName("tracking-input")
+        self.input.setMaxLength(24)
+        self.input.setProperty("keyboard", Layout.NUMERIC.value)
+        self.input.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        set_role(self.input, Role.INPUT)
+        row = hbox(spacing=m.gap * 3)
+        row.addWidget(self.input, 1)
+        self.find_button = button(role=Role.PRIMARY, on_click=self.on_find, name="find")
+        row.addWidget(self.find_button)
+        self.result = QFrame()
+        self.result.setObjectName("track-result")
+        set_boxed(self.result, Role.PANEL)
+        inner = vbox(self.result, margin=m.gap * 4, spacing=m.gap * 2)
+        self.result_service = label(role=Role.PANEL, kind="heading")
+        self.result_status = label(role=Role.PANEL)
+        self.result_status.setObjectName("track-status")
+        self.result_note = label(role=Role.PANEL)
+        for widget in (self.result_service, self.result_status, self.result_note):
+            inner.addWidget(widget)
+        self.result.hide()
+        for part in (self.summary, self.title, self.hint, self.error):
+            self.box.addWidget(part)
+        self.box.addLayout(row)
+        self.box.addWidget(self.result)
+        self.box.addStretch(1)
+        nav = hbox()
+        self.back = button(role=Role.SECONDARY, on_click=self.finish.emit, name="back")
+        nav.addWidget(self.back)
+        nav.addStretch(1)
+        self.box.addLayout(nav)
+        self.found: QueuedTransaction | None = None
+        self._error_reason: str | None = None
+
+    def enter(self, **params: Any) -> None:
+        self.retranslate()
+        self.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def wipe(self) -> None:
+        self.input.clear()
+        self.found = None
+        self._error_reason = None
+        self.result.hide()
+        self.error.hide()
+        self.summary.show_errors([])
+
+    def on_enter_key(self) -> None:
+        self.on_find()
+
+    def on_find(self) -> None:
+        self.found = None
+        self.result.hide()
+        try:
+            code = parse_tracking_code(self.input.text())
+        except InvalidTrackingCode as exc:
+            self.show_error(exc.reason)
+            return
+        queue = self.ctx.core.queue
+        self.ctx.runner.run(lambda: queue.get(code.code), on_success=self.on_found)
+
+    def on_found(self, tx: QueuedTransaction | None) -> None:
+        if tx is None:
+            self.show_error("not_found")
+            return
+        self.show_error(None)
+        self.found = tx
+        self.retranslate()
+
+    def show_error(self, reason: str | None) -> None:
+        self._error_reason = reason
+        self.input.setProperty("invalid", reason is not None)
+        self.input.style().unpolish(self.input)
+        self.input.style().polish(self.input)
+        self._show_error_texts()
+
+    def _show_error_texts(self) -> None:
+        if self._error_reason is None:
+            self.error.hide()
+            self.summary.show_errors([])
+            return
+        message = self.ctx.t(LOOKUP_ERRORS.get(self._error_reason, LOOKUP_ERRORS["checksum"]))
+        self.error.setText(message)
+        self.error.show()
+        self.summary.show_errors([("tracking", message)])
+
+    def status_text(self, tx: QueuedTransaction) -> tuple[str, str]:
+        lang, tr = self.ctx.lang, self.ctx.t
+        if tx.state in (TxState.PENDING, TxState.IN_FLIGHT):
+            return tr(N_("Not yet sent to the city")), tr(
+                N_(
+                    "This kiosk will send it as soon as it is connected. Nothing is lost in the "
+                    "meantime."
+                )
+            )
+        if tx.state is TxState.REJECTED:
+            return tr(N_("There is a problem with this request")), tr(
+                N_("Please ask at a municipal service counter; staff can see what went wrong.")
+            )
+        if tx.state is TxState.VOIDED:
+            return tr(N_("Cancelled by staff")), tr(N_("Ask at a municipal service counter."))
+        if tx.server_status and tx.server_status_at:
+            status = tr(CITY_STATUS.get(tx.server_status, N_("Received by the city")))
+            note = tx.server_status_note or ""
+            when = tr(N_("Status as of {date}"), date=format_date(tx.server_status_at, lang))
+            return status, f"{when}\n{note}".strip()
+        received = tx.acked_at or tx.updated_at
+        return tr(N_("Received by the city")), tr(
+            N_("Received on {date}; no news from the city yet."), date=format_date(received, lang)
+        )
+
+    def retranslate(self) -> None:
+        lang, tr = self.ctx.lang, self.ctx.t
+        self.title.setText(tr(N_("Track a request")))
+        self.hint.setText(
+            tr(
+                N_(
+                    "Type the tracking code from your receipt, "
+                    "or hold the receipt's QR code to the "
+                    "scanner."
+                )
+            )
+        )
+        self.find_button.setText(tr(N_("Find")))
+        self.back.setText(tr(N_("Back")))
+        self.input.setText(localize_digits(self.input.text(), lang))
+        self.summary.retranslate()
+        self._show_error_texts()
+        tx = self.found
+        if tx is None:
+            self.result.hide()
+            return
+        try:
+            service = self.ctx.core.catalog.service(tx.service_code).title.get(lang)
+        except UnknownService:
+            service = tx.service_code
+        status, note = self.status_text(tx)
+        filed = tr(
+            N_("Filed on {date}, code {code}"),
+            date=format_date(tx.created_at, lang),
+            code=isolate(localize_digits(tx.display_code, lang)),
+        )
+        self.result_service.setText(service)
+        self.result_status.setText(status)
+        self.result_status.setStyleSheet("font-weight: bold;")
+        self.result_note.setText(f"{filed}\n{note}")
+        self.result.show()

@@ -1,0 +1,42 @@
+"""One citizen's session: language, the service being filed, the answers so far.
+
+Everything a citizen typed lives here (and in the widgets that show it); :meth:`Session.wipe`
+forgets it all, and the screens' own ``wipe`` clears the widgets. Nothing of one citizen may
+remain for the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.forms import Answer
+from kiosk.queue import QueuedTransaction
+
+
+@dataclass
+class Session:
+    lang: str
+    service_code: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)  # as typed or chosen, per field key
+    cleaned: dict[str, Answer] = field(default_factory=dict)  # as the core accepted them
+    page: int = 0  # index into the visible questions
+    changing: bool = False  # came from Check answers through Change: Continue goes back there
+    submitted: QueuedTransaction | None = None
+
+    def start(self, service_code: str) -> None:
+        self.service_code = service_code
+        self.raw.clear()
+        self.cleaned.clear()
+        self.page = 0
+        self.changing = False
+        self.submitted = None
+
+    def wipe(self, lang: str) -> None:
+        self.lang = lang
+        self.service_code = None
+        self.raw.clear()
+        self.cleaned.clear()
+        self.page = 0
+        self.changing = False
+        self.submitted = None

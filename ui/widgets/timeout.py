@@ -1,0 +1,83 @@
+"""The idle warning: a panel over the screen with a countdown and one "More time" button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QWidget
+
+from kiosk.i18n import N_
+from ui.context import UiContext
+from ui.theme import Role, set_role
+from ui.widgets.common import CENTER, button, hbox, label, vbox
+
+
+class TimeoutOverlay(QWidget):
+    """Covers its parent; the countdown itself lives in :class:`ui.idle.IdleWatcher`."""
+
+    more_time = Signal()
+    end_now = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("timeout-overlay")
+        m = ctx.theme.metrics
+        outer = vbox(self)
+        outer.addStretch(1)
+        self.panel = QFrame()
+        set_role(self.panel, Role.OVERLAY)
+        self.panel.setMaximumWidth(m.target * 12)
+        inner = vbox(self.panel, margin=m.gap * 6, spacing=m.gap * 4)
+        self.title = label(role=Role.OVERLAY, kind="title", align=CENTER)
+        self.countdown = label(role=Role.OVERLAY, align=CENTER)
+        self.countdown.setObjectName("countdown")
+        inner.addWidget(self.title)
+        inner.addWidget(self.countdown)
+        row = hbox(spacing=m.gap * 4)
+        self.end = button(role=Role.SECONDARY, on_click=self.end_now.emit, name="end-now")
+        self.more = button(role=Role.PRIMARY, on_click=self.more_time.emit, name="more-time")
+        row.addWidget(self.end)
+        row.addWidget(self.more)
+        inner.addLayout(row)
+        middle = hbox()
+        middle.addStretch(1)
+        middle.addWidget(self.panel)
+        middle.addStretch(1)
+        outer.addLayout(middle)
+        outer.addStretch(1)
+        self.seconds = 0
+        self.hide()
+
+    def show_countdown(self, seconds: int) -> None:
+        self.seconds = seconds
+        parent = self.parentWidget()
+        assert parent is not None
+        self.setGeometry(parent.rect())
+        self.retranslate()
+        self.show()
+        self.raise_()
+
+    def retranslate(self) -> None:
+        tr = self.ctx.t
+        self.title.setText(tr(N_("Do you need more time?")))
+        self.countdown.setText(
+            tr(
+                N_("For your privacy, your answers will be cleared in {seconds} seconds."),
+                seconds=self.seconds,
+            )
+        )
+        self.more.setText(tr(N_("More time")))
+        self.end.setText(tr(N_("Finish now")))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(0, 0, 0, 160))
+        painter.end()
+        super().paintEvent(event)
+
+    def mousePressEvent(self, event: object) -> None:
+        pass
+
+
+__all__ = ["TimeoutOverlay"]
