@@ -130,6 +130,16 @@ def isolate(s: str) -> str:
     return f"{LRI}{s}{PDI}"
 
 
+def in_paragraph(s: str, lang: str) -> str:
+    """``s`` as a paragraph of ``lang``: a leading RLM or LRM fixes its base direction.
+
+    A text that starts with an isolated number has no strong character of its own, so a
+    renderer would guess its direction from the number (left to right) and align a Persian
+    line to the left. The mark makes the paragraph's direction the language's.
+    """
+    return ("\u200f" if lang == "fa" else "\u200e") + s
+
+
 def strip_isolates(s: str) -> str:
     """Remove the directional isolates U+2066..U+2069 (LRI, RLI, FSI, PDI)."""
     return s.translate(_DROP_ISOLATES)

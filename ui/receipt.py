@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -35,8 +34,7 @@ from PySide6.QtWidgets import QStyle
 from kiosk.i18n import N_, is_rtl, translate
 from kiosk.receipt import Receipt
 from kiosk.text import isolate
-from ui.fonts import FontError, load_fonts
-from ui.theme import FONT_FAMILY
+from ui.fonts import load_fonts
 
 log = logging.getLogger("ui.receipt")
 
@@ -45,31 +43,21 @@ ROLL_WIDTH_MM: Final = 80.0
 PRINT_WIDTH_MM: Final = 72.0
 QR_BORDER: Final = 4  # modules of quiet zone, as ISO/IEC 18004 asks
 
-# Receipt words kiosk.receipt.Receipt does not carry (yet: that is where they belong). They go
-# through the catalog; the fallback only covers a Persian catalog that lacks them.
+# Words of the printed layout itself (the content comes translated in kiosk.receipt.Receipt).
 REPRINT: Final = N_("REPRINT")
 KIOSK_NUMBER: Final = N_("No. {number}")
-_FALLBACK: Final = {("fa", REPRINT): "نسخه تکراری", ("fa", KIOSK_NUMBER): "شماره {number}"}
 
 Lead = Qt.AlignmentFlag.AlignLeading
 Centre = Qt.AlignmentFlag.AlignHCenter
 
 
 def _tr(lang: str, msgid: str, **params: str) -> str:
-    text = translate(lang, msgid)
-    if text == msgid:
-        text = _FALLBACK.get((lang, msgid), msgid)
-    return text.format(**params)
+    return translate(lang, msgid, **params)
 
 
-@cache
 def font_family() -> str:
     """The bundled family (Vazirmatn); needs a QGuiApplication."""
-    try:
-        return load_fonts()
-    except FontError as exc:  # the files registered; only the family check failed
-        log.warning("font check failed (%s); drawing receipts with %s", exc, FONT_FAMILY)
-        return FONT_FAMILY
+    return load_fonts()
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,8 @@ def screenshot(
             data_dir=Path(tmp),
             config_file=None,
             station=dataclasses.replace(settings.station, number=123, name=settings.station.name),
-            ui=dataclasses.replace(settings.ui, language=lang),
+            # a screen of this resolution, of the configured diagonal: sizes follow the glass
+            ui=dataclasses.replace(settings.ui, language=lang, screen_resolution=size),
         )
         kiosk = build(demo)
         try:

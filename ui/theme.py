@@ -297,7 +297,7 @@ def stylesheet(theme: Theme) -> str:
         QFrame[boxed="true"][role="error_box"] {{ border: 5px solid {c.error_border}; }}
         QFrame[boxed="true"][role="panel"] {{ border: 3px solid {c.border}; }}
         QLabel[role="error"] {{ font-weight: bold; }}
-        QWidget[role="overlay"] {{ border: 6px solid {c.fg(Role.PAGE)}; }}
+        QFrame[boxed="true"][role="overlay"] {{ border: 6px solid {c.fg(Role.OVERLAY)}; }}
         """
     )
     return "\n".join(rules)

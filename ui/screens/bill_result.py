@@ -10,7 +10,7 @@ from kiosk import identifiers
 from kiosk.catalog import FieldType, Service
 from kiosk.i18n import N_
 from kiosk.identifiers import Bill, BillType
-from kiosk.text import isolate, localize_digits
+from kiosk.text import in_paragraph, isolate, localize_digits
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed
@@ -120,7 +120,9 @@ class BillResultScreen(Screen):
         if bill is None:
             return
         self.values["type"].setText(tr(BILL_TYPES[bill.service_type]))
-        self.values["bill_id"].setText(isolate(localize_digits(bill.bill_id, lang)))
+        self.values["bill_id"].setText(
+            in_paragraph(isolate(localize_digits(bill.bill_id, lang)), lang)
+        )
         has_payment = bill.payment_id is not None and bill.amount_rials is not None
         for key in ("amount", "period", "payment_id"):
             self.values[key].setVisible(has_payment)
@@ -138,7 +140,9 @@ class BillResultScreen(Screen):
                     year=bill.year_digit,
                 )
             )
-            self.values["payment_id"].setText(isolate(localize_digits(bill.payment_id, lang)))
+            self.values["payment_id"].setText(
+                in_paragraph(isolate(localize_digits(bill.payment_id, lang)), lang)
+            )
             self.note.setText(
                 tr(
                     N_(

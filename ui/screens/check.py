@@ -17,7 +17,7 @@ from kiosk.i18n import N_
 from kiosk.jalali import JalaliDate, format_jalali
 from kiosk.models import Channel
 from kiosk.queue import QueuedTransaction
-from kiosk.text import isolate, localize_digits
+from kiosk.text import in_paragraph, isolate, localize_digits
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
@@ -198,7 +198,7 @@ class CheckScreen(Screen):
         question = label(field.label.get(lang), kind="small")
         question.setStyleSheet("font-weight: bold;")
         text = display_answer(self.ctx, field, self.ctx.session.cleaned.get(field.key))
-        answer = label(text if len(text) <= 140 else text[:137] + "…")
+        answer = label(in_paragraph(text if len(text) <= 140 else text[:137] + "…", lang))
         answer.setObjectName(f"answer-{field.key}")
         texts.addWidget(question)
         texts.addWidget(answer)

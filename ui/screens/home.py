@@ -81,7 +81,7 @@ class HomeScreen(Screen):
     def apply_theme(self) -> None:
         m = self.ctx.theme.metrics
         for tile in [*self.tiles.values(), self.track, self.news]:
-            tile.setMinimumHeight(round(m.target * 1.35))
+            tile.setMinimumHeight(round(m.target * (1.8 if m.large_text else 1.35)))
             tile.setMinimumWidth(m.target * 2)
 
     def retranslate(self) -> None:

@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
 from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.theme import Role, set_boxed
-from ui.widgets.common import button, clear_layout, label, vbox
+from ui.widgets.common import button, clear_layout, hbox, label, vbox
 
 TITLE = N_("There is a problem")
 
@@ -60,4 +60,8 @@ class ErrorSummary(QFrame):
             link = button(message, role=Role.ERROR_BOX, on_click=partial(self._on_select, key))
             link.setObjectName(f"error-link-{key}")
             link.setStyleSheet("text-decoration: underline; border: none;")
-            self._box.addWidget(link)
+            link.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            row = hbox()  # the link at the start of the line, where reading starts
+            row.addWidget(link)
+            row.addStretch(1)
+            self._box.addLayout(row)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.i18n import N_
 from ui.context import UiContext
-from ui.theme import Role, set_role
+from ui.theme import Role, set_boxed
 from ui.widgets.common import CENTER, button, hbox, label, vbox
 
 
@@ -26,7 +26,8 @@ class TimeoutOverlay(QWidget):
         outer = vbox(self)
         outer.addStretch(1)
         self.panel = QFrame()
-        set_role(self.panel, Role.OVERLAY)
+        set_boxed(self.panel, Role.OVERLAY)
+        self.panel.setMinimumWidth(m.target * 9)
         self.panel.setMaximumWidth(m.target * 12)
         inner = vbox(self.panel, margin=m.gap * 6, spacing=m.gap * 4)
         self.title = label(role=Role.OVERLAY, kind="title", align=CENTER)

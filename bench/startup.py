@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Process start to the first painted home screen, beside a minimal PySide6 application.
+
+Three kinds of child process, each timed by this script from spawn to exit (wall time), all
+offscreen (``QT_QPA_PLATFORM=offscreen``), interleaved in rounds so that machine weather hits
+all alike, after one untimed warm-up run of each (the OS file cache is warm for all):
+
+- kiosk, fresh data dir: ``python -m kiosk --data-dir <new empty dir> run --windowed
+  --quit-after-first-paint`` (the database is created and migrated during the start);
+- kiosk, warm data dir: the same command again on the data dir the fresh run just made (the
+  database already exists: the common case, a kiosk restarting);
+- minimal: a PySide6 application that creates ``QApplication``, shows one ``QLabel`` of the
+  same size and quits after its first paint event.
+
+Each child also prints its own "first paint after N s", timed inside the process from just
+before the application is made to the first paint (Python's start and the imports excluded);
+the bench reports that beside the wall time.
+
+Bytecode is cached for the children as on an installed kiosk (where pip or PyInstaller compiled
+it), even when the caller sets ``PYTHONDONTWRITEBYTECODE``: they share a ``PYTHONPYCACHEPREFIX``
+in the bench's temporary folder, filled by the warm-up runs. ``--no-bytecode-cache`` leaves the
+caller's environment as it is.
+
+    python bench/startup.py [--runs 10] [--no-bytecode-cache]
+
+Last line: JSON with the medians and ``ratio`` = kiosk (warm data dir) median wall time /
+minimal median wall time (target: at most 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 2.0
+FIRST_PAINT = re.compile(r"first paint after ([0-9.]+) s")
+
+# The baseline: as little as a PySide6 widget application can do to show something. Its own
+# clock starts where the kiosk's does (``ui.run.run``): after the imports, before QApplication.
+MINIMAL = """
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+
+started = time.perf_counter()
+
+
+class Label(QLabel):
+    painted = False
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            print(f"first paint after {time.perf_counter() - started:.3f} s", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+
+app = QApplication(sys.argv[:1])
+label = Label("hello")
+label.resize(1920, 1080)
+label.show()
+sys.exit(app.exec())
+"""
+
+
+def child_env(pycache: Path | None) -> dict[str, str]:
+    """The caller's environment without kiosk settings, rendering offscreen."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def kiosk_command(data_dir: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "kiosk",
+        "--data-dir",
+        str(data_dir),
+        "run",
+        "--windowed",
+        "--quit-after-first-paint",
+    ]
+
+
+def minimal_command() -> list[str]:
+    return [sys.executable, "-c", MINIMAL]
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds from spawn to exit, the child's own first-paint seconds)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+    wall = time.perf_counter() - start
+    found = FIRST_PAINT.search(done.stdout)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(
+            f"startup bench: {command[1:3]} exited with {done.returncode} without a first "
+            f"paint\nstdout: {done.stdout.strip()}\nstderr: {done.stderr.strip()}"
+        )
+    return wall, float(found.group(1))
+
+
+def summary(samples: list[tuple[float, float]]) -> dict[str, float]:
+    walls = [w for w, _ in samples]
+    own = [s for _, s in samples]
+    return {
+        "wall_median_s": round(statistics.median(walls), 4),
+        "wall_min_s": round(min(walls), 4),
+        "wall_max_s": round(max(walls), 4),
+        "self_median_s": round(statistics.median(own), 4),
+        "outside_median_s": round(statistics.median(w - s for w, s in samples), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="timed runs of each kind")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="do not give the children a bytecode cache (keep PYTHONDONTWRITEBYTECODE)",
+    )
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    fresh: list[tuple[float, float]] = []
+    warm: list[tuple[float, float]] = []
+    minimal: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-startup-") as tmp:
+        folder = Path(tmp)
+        env = child_env(None if args.no_bytecode_cache else folder / "pycache")
+        warmup_dir = folder / "warm-up"
+        timed(minimal_command(), env)  # warm-up: the file cache, for every kind
+        timed(kiosk_command(warmup_dir), env)
+        timed(kiosk_command(warmup_dir), env)
+        for i in range(args.runs):
+            data_dir = folder / f"run-{i}"  # does not exist yet: the kiosk makes it
+            # Alternate which side goes first, so neither always follows the other.
+            if i % 2 == 0:
+                minimal.append(timed(minimal_command(), env))
+            fresh.append(timed(kiosk_command(data_dir), env))
+            warm.append(timed(kiosk_command(data_dir), env))
+            if i % 2 == 1:
+                minimal.append(timed(minimal_command(), env))
+
+    kinds = {
+        "kiosk_fresh_data_dir": summary(fresh),
+        "kiosk_warm_data_dir": summary(warm),
+        "minimal_pyside6": summary(minimal),
+    }
+    base = kinds["minimal_pyside6"]["wall_median_s"]
+    cache = "no bytecode cache" if args.no_bytecode_cache else "bytecode cached"
+    print(f"{args.runs} timed runs each (after one warm-up each), offscreen, {cache}, medians:")
+    print(f"{'':24}{'wall':>9}{'in-process':>12}{'outside':>10}{'min':>9}{'max':>9}{'ratio':>8}")
+    for name, s in kinds.items():
+        print(
+            f"{name:24}{s['wall_median_s']:>8.3f}s{s['self_median_s']:>11.3f}s"
+            f"{s['outside_median_s']:>9.3f}s{s['wall_min_s']:>8.3f}s{s['wall_max_s']:>8.3f}s"
+            f"{s['wall_median_s'] / base:>8.2f}"
+        )
+    print(
+        "wall: spawn to exit, timed here; in-process: the child's own 'first paint after' "
+        "(application made to first paint); outside: wall minus in-process (interpreter "
+        "start, imports, shutdown)"
+    )
+    ratio = round(kinds["kiosk_warm_data_dir"]["wall_median_s"] / base, 2)
+    result = {
+        "bench": "startup",
+        "runs": args.runs,
+        "bytecode_cache": not args.no_bytecode_cache,
+        **kinds,
+        "ratio": ratio,
+        "ratio_fresh_data_dir": round(kinds["kiosk_fresh_data_dir"]["wall_median_s"] / base, 2),
+        "meets_target": ratio <= TARGET,
+        "target": "ratio <= 2 (kiosk warm-data-dir median wall / minimal PySide6 median wall)",
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
