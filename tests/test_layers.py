@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
     "kiosk": {"PySide6", "shiboken6", "requests", "fastapi", "uvicorn"},
     "sync": {"PySide6", "shiboken6", "fastapi", "uvicorn"},
+    "ui": {"requests", "fastapi", "uvicorn", "cityserver"},
     "cityserver": {"PySide6", "shiboken6"},
 }
 # what kiosk/ may only import lazily, inside a function (the CLI starting the UI or a sync)

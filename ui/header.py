@@ -26,7 +26,7 @@ class Header(QFrame):
         self.setObjectName("header")
         set_role(self, Role.HEADER)
         m = ctx.theme.metrics
-        row = hbox(self, margin=m.gap, spacing=m.gap * 2)
+        row = hbox(self, margin=max(2, m.gap // 2), spacing=m.gap * 2)
         self.name = label(ctx.settings.station.name, role=Role.HEADER, kind="heading", wrap=False)
         self.home_button = button(role=Role.SECONDARY, on_click=self.home.emit, name="home")
         self.badge = label(role=Role.BADGE_OFFLINE, wrap=False)

@@ -13,7 +13,14 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QPaintEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QStackedWidget,
+    QWidget,
+)
 
 from kiosk.i18n import N_, is_rtl
 from kiosk.models import TxState
@@ -73,6 +80,7 @@ class MainWindow(QWidget):
         self.failure = label(role=Role.ERROR)
         self.failure.hide()
         box = vbox(self)
+        self.window_box = box
         box.addWidget(self.header)
         box.addWidget(self.failure)
         box.addWidget(self.stack, 1)
@@ -138,7 +146,7 @@ class MainWindow(QWidget):
         self.header.setVisible(target is not ScreenId.ATTRACT)
         self.failure.hide()
         screen.enter(**params)
-        self.update_keyboard(QApplication.focusWidget())
+        self.update_keyboard(self.focusWidget())
         self.idle.restart()
         if target is ScreenId.CONFIRMATION:
             self.refresh_status()
@@ -213,7 +221,7 @@ class MainWindow(QWidget):
         self.overlay.retranslate()
         for screen in self.screens.values():
             screen.retranslate()
-        self.update_keyboard(QApplication.focusWidget())
+        self.update_keyboard(self.focusWidget())
 
     @Slot(object)
     def on_theme_changed(self, _theme: object) -> None:
@@ -222,7 +230,7 @@ class MainWindow(QWidget):
         self.header.retranslate()
         for screen in self.screens.values():
             screen.apply_theme()
-        self.update_keyboard(QApplication.focusWidget())
+        self.update_keyboard(self.focusWidget())
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -245,6 +253,7 @@ class MainWindow(QWidget):
             )
             if layout is not self.keyboard.layout_kind():
                 self.keyboard.set_layout(layout)
+            self._place_keyboard(self.current.keyboard_slot())
             self.keyboard.attach(widget)
             self._keyboard_target = widget
             self.keyboard.show()
@@ -260,6 +269,12 @@ class MainWindow(QWidget):
         self._keyboard_target = None
         self.keyboard.attach(None)
         self.keyboard.hide()
+
+    def _place_keyboard(self, slot: QBoxLayout | None) -> None:
+        """Move the keyboard into the screen's slot, or to the bottom of the window."""
+        layout = slot if slot is not None else self.window_box
+        if layout.indexOf(self.keyboard) < 0:
+            layout.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignBottom)
 
     @Slot()
     def on_enter(self) -> None:

@@ -63,11 +63,14 @@ def _question(service: str, key: str, typed: object = None) -> Callable[[Kiosk],
     return setup
 
 
-def _question_error(kiosk: Kiosk) -> None:
-    _question("residence-certificate", "national_code", "0684159415")(kiosk)
-    screen = kiosk.window.current
-    assert isinstance(screen, QuestionScreen)
-    screen.on_continue()
+def _question_error(key: str, typed: str) -> Callable[[Kiosk], None]:
+    def setup(kiosk: Kiosk) -> None:
+        _question("residence-certificate", key, typed)(kiosk)
+        screen = kiosk.window.current
+        assert isinstance(screen, QuestionScreen)
+        screen.on_continue()
+
+    return setup
 
 
 def _submit(kiosk: Kiosk) -> QueuedTransaction:
@@ -138,7 +141,8 @@ SCREENS: dict[str, Callable[[Kiosk], None]] = {
     "question-district": _question("street-lights", "district"),
     "question-date": _question("residence-certificate", "appointment_date", "1405/09/20"),
     "question-long-text": _question("message-to-municipality", "message"),
-    "question-error": _question_error,
+    "question-error": _question_error("national_code", "0684159415"),
+    "question-error-text": _question_error("address", "کوچه"),
     "check": _check,
     "confirmation": _confirmation,
     "bill-result": _bill,

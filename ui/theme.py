@@ -143,8 +143,9 @@ class Metrics:
     def gap(self) -> int:
         return math.ceil(TARGET_GAP_MM * self.px_per_mm)
 
-    def _font(self, mm: float) -> int:
-        scale = 1.3 if self.large_text else 1.0
+    def _font(self, mm: float, large_scale: float = 1.3) -> int:
+        """A font size; large text grows body text most (headings are already large)."""
+        scale = large_scale if self.large_text else 1.0
         return max(12, round(mm * self.px_per_mm * scale))
 
     @property
@@ -161,16 +162,16 @@ class Metrics:
 
     @property
     def heading(self) -> int:
-        return self._font(8.0)
+        return self._font(8.0, 1.15)
 
     @property
     def title(self) -> int:
-        return self._font(10.0)
+        return self._font(10.0, 1.1)
 
     @property
     def code(self) -> int:
         """The tracking code on the confirmation page."""
-        return self._font(13.0)
+        return self._font(13.0, 1.0)
 
 
 @dataclass(frozen=True)

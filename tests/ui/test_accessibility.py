@@ -118,10 +118,20 @@ def test_targets_and_contrast_on_every_screen(themed_kiosk: Kiosk, qtbot: QtBot,
     checked = 0
     for name, setup in SCREENS.items():
         kiosk.window.end_session()
+        kiosk.window.resize(*kiosk.ctx.settings.ui.screen_resolution)
         kiosk.ctx.set_language(lang)
         kiosk.ctx.set_theme(theme_name, large)
         setup(kiosk)
         settle(kiosk, qtbot)
+        width, height = kiosk.ctx.settings.ui.screen_resolution
+        kiosk.window.resize(width, height)  # a fullscreen window has exactly the screen
+        settle(kiosk, qtbot)
+        if (kiosk.window.width(), kiosk.window.height()) != (width, height):
+            problems.append(
+                f"{name}: the window grew to {kiosk.window.width()}x"
+                f"{kiosk.window.height()}, beyond the {width}x{height} screen "
+                f"(keyboard shown: {kiosk.window.keyboard.isVisible()})"
+            )
         target = kiosk.ctx.theme.metrics.target
         colours = kiosk.ctx.theme.colours
         for widget in visible_widgets(kiosk):

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from ui.context import UiContext
 
@@ -59,6 +59,11 @@ class Screen(QWidget):
 
     def wipe(self) -> None:
         """Forget every trace of the citizen in this screen's widgets."""
+
+    def keyboard_slot(self) -> QBoxLayout | None:
+        """Where this screen wants the on-screen keyboard (between its Back and Continue),
+        or None for the bottom of the window."""
+        return None
 
     def on_enter_key(self) -> None:
         """The keyboard's Enter key (or a scanner's) was pressed on this screen."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk.catalog import Group, Service
 from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
-from ui.widgets.common import hbox, label, vbox
+from ui.widgets.common import dismantle, hbox, label, vbox
 from ui.widgets.tile import Tile
 
 SECTION_COLUMNS = 2
@@ -42,7 +42,9 @@ class HomeScreen(Screen):
             if tiles:
                 sections.append((group.code, group, tiles))
         sections.append(("kiosk", None, [self.track, self.news]))
-        self._arrange(sections)
+        self.sections = sections
+        self.arranged_for: bool | None = None  # the large-text state of the current layout
+        self.grid_row: QHBoxLayout | None = None
         self.apply_theme()
         self.retranslate()
 
@@ -53,13 +55,19 @@ class HomeScreen(Screen):
         layout), so a city's catalog of a dozen or two services fits one screen.
         """
         m = self.ctx.theme.metrics
+        if self.grid_row is not None:  # re-arranging: take the old layouts apart, keep widgets
+            self.box.removeItem(self.grid_row)
+            dismantle(self.grid_row)
         row = hbox(spacing=m.gap * 6)
-        columns = [vbox(spacing=m.gap * 2) for _ in range(SECTION_COLUMNS)]
-        heights = [0] * SECTION_COLUMNS
+        self.grid_row = row
+        count = SECTION_COLUMNS + (1 if m.large_text else 0)  # larger text, narrower sections
+        columns = [vbox(spacing=m.gap * 2) for _ in range(count)]
+        heights = [0] * count
         for code, group, tiles in sections:
             target = heights.index(min(heights))
-            heading = label(kind="heading")
-            self.headings[code] = (heading, group)
+            if code not in self.headings:
+                self.headings[code] = (label(kind="heading"), group)
+            heading = self.headings[code][0]
             columns[target].addWidget(heading)
             grid = QGridLayout()
             grid.setSpacing(m.gap * 2)
@@ -80,8 +88,11 @@ class HomeScreen(Screen):
 
     def apply_theme(self) -> None:
         m = self.ctx.theme.metrics
+        if self.arranged_for is not m.large_text:
+            self._arrange(self.sections)
+            self.arranged_for = m.large_text
         for tile in [*self.tiles.values(), self.track, self.news]:
-            tile.setMinimumHeight(round(m.target * (1.8 if m.large_text else 1.35)))
+            tile.setMinimumHeight(round(m.target * (1.6 if m.large_text else 1.35)))
             tile.setMinimumWidth(m.target * 2)
 
     def retranslate(self) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from kiosk.catalog import Field, Service, ServiceKind
 from kiosk.forms import FieldError, clean_field, visible_fields
@@ -27,7 +28,7 @@ class QuestionScreen(Screen):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         m = ctx.theme.metrics
-        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.box = vbox(self, margin=m.gap * 2, spacing=m.gap)
         self.summary = ErrorSummary(ctx, self.on_error_link)
         self.service_title = label(role=Role.MUTED)
         self.question = label(kind="title")
@@ -50,9 +51,12 @@ class QuestionScreen(Screen):
         nav = hbox(spacing=m.gap * 3)
         self.back = button(role=Role.SECONDARY, on_click=self.on_back, name="back")
         self.next = button(role=Role.PRIMARY, on_click=self.on_continue, name="continue")
-        nav.addWidget(self.back)
+        self.kb_slot = hbox()  # the keyboard sits between Back and Continue when shown
+        nav.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
         nav.addStretch(1)
-        nav.addWidget(self.next)
+        nav.addLayout(self.kb_slot)
+        nav.addStretch(1)
+        nav.addWidget(self.next, 0, Qt.AlignmentFlag.AlignBottom)
         self.box.addLayout(nav)
         self.input: FieldInput | None = None
         self.field: Field | None = None
@@ -171,6 +175,9 @@ class QuestionScreen(Screen):
 
     def on_enter_key(self) -> None:
         self.on_continue()
+
+    def keyboard_slot(self) -> QBoxLayout:
+        return self.kb_slot
 
     def on_error_link(self, key: str) -> None:
         if self.input is not None:

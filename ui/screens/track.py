@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLineEdit, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QLineEdit, QWidget
 
 from kiosk.catalog import UnknownService
 from kiosk.i18n import N_
@@ -41,7 +41,7 @@ class TrackScreen(Screen):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         m = ctx.theme.metrics
-        self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
+        self.box = vbox(self, margin=m.gap * 2, spacing=m.gap)
         self.summary = ErrorSummary(ctx, lambda _k: self.input.setFocus())
         self.title = label(kind="title")
         self.hint = label(role=Role.MUTED)
@@ -60,7 +60,7 @@ class TrackScreen(Screen):
         self.result = QFrame()
         self.result.setObjectName("track-result")
         set_boxed(self.result, Role.PANEL)
-        inner = vbox(self.result, margin=m.gap * 4, spacing=m.gap * 2)
+        inner = vbox(self.result, margin=m.gap * 2, spacing=m.gap)
         self.result_service = label(role=Role.PANEL, kind="heading")
         self.result_status = label(role=Role.PANEL)
         self.result_status.setObjectName("track-status")
@@ -73,10 +73,13 @@ class TrackScreen(Screen):
         self.box.addLayout(row)
         self.box.addWidget(self.result)
         self.box.addStretch(1)
-        nav = hbox()
+        nav = hbox(spacing=m.gap * 3)
         self.back = button(role=Role.SECONDARY, on_click=self.finish.emit, name="back")
-        nav.addWidget(self.back)
+        self.kb_slot = hbox()
+        nav.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
         nav.addStretch(1)
+        nav.addLayout(self.kb_slot)
+        nav.addStretch(2)
         self.box.addLayout(nav)
         self.found: QueuedTransaction | None = None
         self._error_reason: str | None = None
@@ -95,6 +98,9 @@ class TrackScreen(Screen):
 
     def on_enter_key(self) -> None:
         self.on_find()
+
+    def keyboard_slot(self) -> QBoxLayout:
+        return self.kb_slot
 
     def on_find(self) -> None:
         self.found = None

@@ -108,3 +108,15 @@ def clear_layout(layout: QLayout) -> None:
         child = item.layout()
         if child is not None:
             clear_layout(child)
+
+
+def dismantle(layout: QLayout) -> None:
+    """Take a layout apart, keeping its widgets (to lay them out again), and delete it."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        child = item.layout()
+        if child is not None:
+            dismantle(child)
+    layout.deleteLater()

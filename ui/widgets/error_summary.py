@@ -55,13 +55,17 @@ class ErrorSummary(QFrame):
         clear_layout(self._box)
         if not self._errors:
             return
-        self._box.addWidget(label(self.ctx.t(TITLE), role=Role.ERROR_BOX, kind="heading"))
-        for key, message in self._errors:
+        title = label(self.ctx.t(TITLE), role=Role.ERROR_BOX, kind="heading", wrap=False)
+        if len(self._errors) > 1:
+            self._box.addWidget(title)
+        for i, (key, message) in enumerate(self._errors):
             link = button(message, role=Role.ERROR_BOX, on_click=partial(self._on_select, key))
             link.setObjectName(f"error-link-{key}")
             link.setStyleSheet("text-decoration: underline; border: none;")
             link.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-            row = hbox()  # the link at the start of the line, where reading starts
+            row = hbox(spacing=self.ctx.theme.metrics.gap * 3)  # links start where reading starts
+            if i == 0 and len(self._errors) == 1:
+                row.addWidget(title)  # one problem: the heading and its link on one line
             row.addWidget(link)
             row.addStretch(1)
             self._box.addLayout(row)
