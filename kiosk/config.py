@@ -232,6 +232,11 @@ class Settings:
     def spool_dir(self) -> Path:
         return self.data_dir / "receipts"
 
+    @property
+    def catalog_dir(self) -> Path:
+        """The catalog synced from the city server."""
+        return self.data_dir / "catalog"
+
 
 def env_name(section: str, key: str) -> str:
     return f"{ENV_PREFIX}{section}_{key}".upper()

@@ -6,6 +6,8 @@ signals, wired to every screen in ``MainWindow._connect_signals``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.announcements import AnnouncementStore
@@ -43,6 +45,7 @@ class UiContext(QObject):
         self.large_text = False
         self.theme: Theme = self._make_theme()
         self.status = SyncStatus()
+        self.sync_now: Callable[[], None] = lambda: None  # set when a sync engine runs
 
     @property
     def lang(self) -> str:

@@ -99,6 +99,7 @@ class MainWindow(QWidget):
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.painted = False
         self._keyboard_target: QWidget | None = None
+        self._pending_catalog: Any = None
         self._connect_signals()
         self.move_to(ScreenId.HOME)
         self.refresh_status()
@@ -165,6 +166,7 @@ class MainWindow(QWidget):
         self.ctx.session.wipe(self.ctx.lang)
         self.ctx.set_language(default)
         self.ctx.set_theme(ThemeName.NORMAL, False)
+        self._apply_pending_catalog()
         self.move_to(ScreenId.HOME)
         log.info("session ended")
 
@@ -299,6 +301,49 @@ class MainWindow(QWidget):
         self.ctx.set_status(
             SyncStatus(status.online, depth, status.last_sync, status.needs_enrollment)
         )
+
+    @Slot(object)
+    def on_sync_report(self, report: Any) -> None:
+        """A sync cycle ended (on the engine's thread; this runs on the UI thread)."""
+        status = self.ctx.status
+        last = (
+            status.last_sync if report.error else self.ctx.core.state.sync_record().last_success_at
+        )
+        self.ctx.set_status(
+            SyncStatus(report.online, status.queue_depth, last, report.needs_enrollment)
+        )
+        self.refresh_status()
+
+    @Slot(object)
+    def on_catalog(self, catalog: Any) -> None:
+        """A new catalog arrived: use it now if nobody is mid-journey, else after the session."""
+        self._pending_catalog = catalog
+        if self.ctx.session.service_code is None and self.current.screen_id in (
+            ScreenId.HOME,
+            ScreenId.ATTRACT,
+        ):
+            self._apply_pending_catalog()
+
+    def _apply_pending_catalog(self) -> None:
+        catalog = self._pending_catalog
+        if catalog is None:
+            return
+        self._pending_catalog = None
+        settings = self.ctx.settings
+        self.ctx.core.use_catalog(catalog, settings.catalog_dir / "current.json")
+        old = self.screens[ScreenId.HOME]
+        home = HomeScreen(self.ctx)
+        home.navigate.connect(self.on_navigate)
+        home.finish.connect(self.end_session)
+        self.screens[ScreenId.HOME] = home
+        self.stack.insertWidget(self.stack.indexOf(old), home)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        if self.current is old:
+            self.current = home
+            self.stack.setCurrentWidget(home)
+            home.enter()
+        log.info("now using catalog %s", catalog.version)
 
     @Slot(object)
     def on_background_failure(self, exc: object) -> None:

@@ -17,6 +17,7 @@ from ui import appsetup
 from ui.context import UiContext
 from ui.mainwindow import MainWindow
 from ui.printing import ReceiptPrinter, printer_from_settings
+from ui.sync_bridge import SyncBridge
 from ui.worker import BackgroundRunner
 
 log = logging.getLogger("ui")
@@ -50,8 +51,11 @@ class Kiosk:
     core: Core
     ctx: UiContext
     window: MainWindow
+    sync: SyncBridge | None = None
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self.window.shutdown()
         self.window.close()
         self.window.deleteLater()
@@ -65,6 +69,7 @@ def build(
     printer: ReceiptPrinter | None = None,
     idle_ms: int | None = None,
     warning_s: int | None = None,
+    with_sync: bool = True,
 ) -> Kiosk:
     app = application()
     core = core or open_core(settings)
@@ -72,7 +77,14 @@ def build(
     ctx = UiContext(settings, core, runner, printer or printer_from_settings(settings))
     appsetup.setup(ctx.lang, ctx.theme)
     window = MainWindow(ctx, idle_ms=idle_ms, warning_s=warning_s)
-    return Kiosk(app, core, ctx, window)
+    bridge = None
+    if with_sync and core.state.enrollment() is not None:
+        bridge = SyncBridge(settings, core, printer_state=lambda: ctx.printer.name)
+        bridge.reported.connect(window.on_sync_report)
+        bridge.catalog_arrived.connect(window.on_catalog)
+        ctx.sync_now = bridge.trigger
+        bridge.start()
+    return Kiosk(app, core, ctx, window, bridge)
 
 
 def run(settings: Settings, *, windowed: bool, quit_after_paint: bool = False) -> int:

@@ -13,8 +13,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.catalog import LocalText
 from kiosk.config import Settings
+from kiosk.demo import DEMO_ANNOUNCEMENTS
 from kiosk.queue import QueuedTransaction
 from kiosk.text import localize_digits
 from ui.run import Kiosk, build
@@ -151,32 +151,6 @@ SCREENS: dict[str, Callable[[Kiosk], None]] = {
     "announcements": _announcements,
     "timeout": _timeout,
 }
-
-DEMO_ANNOUNCEMENTS = (
-    (
-        LocalText("ساعت کار دفاتر خدمات شهری", "Opening hours of city service offices"),
-        LocalText(
-            "دفاتر خدمات شهری شنبه تا چهارشنبه از ساعت ۸ تا ۱۴ و پنجشنبه‌ها از ۸ تا ۱۲ باز هستند.",
-            "City service offices are open Saturday to Wednesday 8:00–14:00 and "
-            "Thursday 8:00–12:00.",
-        ),
-    ),
-    (
-        LocalText("طرح زمستانه جمع‌آوری برف", "Winter snow clearing plan"),
-        LocalText(
-            "در روزهای برفی، معابر اصلی از ساعت ۵ صبح برف‌روبی می‌شوند. لطفاً خودرو را در "
-            "کنار معابر اصلی پارک نکنید.",
-            "On snowy days main roads are cleared from 5 a.m. Please do not park along main roads.",
-        ),
-    ),
-    (
-        LocalText("عوارض نوسازی ۱۴۰۵", "Renewal charges for 1405"),
-        LocalText(
-            "عوارض نوسازی سال ۱۴۰۵ را تا پایان اسفند بدون جریمه پرداخت کنید.",
-            "Pay the 1405 renewal charges without a fine until the end of Esfand.",
-        ),
-    ),
-)
 
 
 def add_demo_announcements(kiosk: Kiosk) -> None:

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from kiosk import __version__
 from kiosk.catalog import CatalogError, UnknownService
-from kiosk.cli import catalog_cmd, queue_cmd, ui_cmd
+from kiosk.cli import catalog_cmd, queue_cmd, sync_cmd, ui_cmd
 from kiosk.cli.output import UsageError, fail
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.forms import ValidationFailed
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue_cmd.register(sub)
     catalog_cmd.register(sub)
     ui_cmd.register(sub)
+    sync_cmd.register(sub)
     return parser
 
 

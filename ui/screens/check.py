@@ -149,6 +149,7 @@ class CheckScreen(Screen):
         session.cleaned.clear()  # the answers are on disk now; keep none in memory
         session.submitted = tx
         self.sending = False
+        self.ctx.sync_now()  # deliver it now if the city server is reachable
         self.go(ScreenId.CONFIRMATION)
 
     def on_failed(self, exc: BaseException) -> None:

@@ -1,0 +1,116 @@
+"""``kiosk enroll``, ``kiosk sync --once`` and ``kiosk demo``: the commands that reach the server.
+
+``sync`` (which uses requests) is imported inside the commands; the core never loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk import __version__
+from kiosk.cli.output import fail, print_json
+from kiosk.config import Settings
+from kiosk.core import open_core
+from kiosk.state import Enrollment
+from kiosk.timeutil import utcnow
+
+EXIT_FAILED = 1
+
+
+def register(sub: Any) -> None:
+    e = sub.add_parser("enroll", help="register this kiosk with the city server")
+    e.add_argument("--server", required=True, metavar="URL", help="e.g. https://kiosk.city.ir")
+    e.add_argument("--token", required=True, help="the one-time token from the city's IT staff")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_enroll)
+
+    s = sub.add_parser("sync", help="deliver the queue and fetch updates from the city server")
+    s.add_argument(
+        "--once",
+        action="store_true",
+        required=True,
+        help="run one cycle, report what it did, and exit",
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_sync)
+
+    d = sub.add_parser("demo", help="a local city server and a kiosk connected to it")
+    d.add_argument("--fullscreen", action="store_true", help="fullscreen, as at a service point")
+    d.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
+    d.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    d.set_defaults(func=cmd_demo, needs_settings=False)
+
+
+def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.client import AuthFailed, Refused, SyncClient, SyncError
+
+    try:
+        client = SyncClient(args.server)
+    except ValueError as exc:
+        fail(str(exc))
+    core = open_core(settings)
+    try:
+        reply = client.enroll(args.token.strip(), settings.station.name, __version__)
+    except (AuthFailed, Refused) as exc:
+        fail(f"the server refused the token: {exc}")
+    except SyncError as exc:
+        print(f"kiosk: error: cannot enroll at {args.server}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        client.close()
+    try:
+        enrollment = Enrollment(
+            args.server.rstrip("/"),
+            reply["kiosk_id"],
+            int(reply["kiosk_number"]),
+            reply["secret"],
+            utcnow(),
+        )
+        core.state.save_enrollment(enrollment)
+        core.state.set("clock.offset", client.offset.seconds)
+    finally:
+        core.close()
+    if args.json:
+        print_json(enrollment.public())
+    else:
+        print(
+            f"enrolled at {enrollment.server_url} as kiosk number "
+            f"{enrollment.kiosk_number:04d} (id {enrollment.kiosk_id})"
+        )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.engine import SyncEngine
+
+    core = open_core(settings)
+    try:
+        engine = SyncEngine(
+            core.queue,
+            catalog_dir=settings.catalog_dir,
+            data_dir=settings.data_dir,
+            batch_size=settings.sync.batch_size,
+        )
+        try:
+            report = engine.run_once()
+        finally:
+            engine.close()
+    finally:
+        core.close()
+    if args.json:
+        print_json({**report.__dict__, "summary": report.summary()})
+    else:
+        print(report.summary())
+    if not report.enrolled or report.error:
+        return EXIT_FAILED
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    from kiosk.demo import run_demo
+
+    return run_demo(
+        fullscreen=args.fullscreen, port=args.port, quit_after_paint=args.quit_after_first_paint
+    )

@@ -1,0 +1,281 @@
+"""The kiosk's HTTP client for protocol v1 (``requests.Session``), with typed failures.
+
+Every call signs its request with the kiosk's secret and a timestamp on the *server's* clock
+(local time plus the offset learnt from ``X-Server-Time``); every response updates the offset.
+Failures become exceptions the engine can act on: back off, honour ``Retry-After``, split a
+batch, or ask for re-enrollment. Nothing here retries on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from sync import protocol as p
+
+log = logging.getLogger("sync.client")
+
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 60.0
+
+
+class SyncError(Exception):
+    """Base of the client's failures; ``str()`` is safe to log (no personal data)."""
+
+
+class NetworkError(SyncError):
+    """The server could not be reached, or the connection broke before an answer."""
+
+
+class ServerError(SyncError):
+    """The server answered 5xx (other than 503 with Retry-After)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"server error {status}: {message}")
+        self.status = status
+
+
+class RetryLater(SyncError):
+    """429 or 503 with ``Retry-After``: wait that long, then try again."""
+
+    def __init__(self, status: int, seconds: float) -> None:
+        super().__init__(f"server busy ({status}); retry after {seconds:.0f} s")
+        self.status = status
+        self.seconds = seconds
+
+
+class TooLarge(SyncError):
+    """413: the batch is too big for the server; split it."""
+
+
+class InFlight(SyncError):
+    """409: the server is still working on this batch (same Idempotency-Key)."""
+
+
+class AuthFailed(SyncError):
+    """401: the credential is refused. ``needs_enrollment`` when only a new one helps."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"authentication refused ({code}): {message}")
+        self.code = code
+
+    @property
+    def needs_enrollment(self) -> bool:
+        return self.code in p.NEEDS_ENROLLMENT
+
+
+class Refused(SyncError):
+    """Any other 4xx: a bug or a version mismatch; the message says which."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"refused ({status} {code}): {message}")
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class Credentials:
+    kiosk_id: str
+    secret: str
+
+
+@dataclass
+class ClockOffset:
+    """Server time minus local time; updated from every response."""
+
+    seconds: float = 0.0
+    known: bool = False
+    on_change: Callable[[float], None] | None = field(default=None, repr=False)
+
+    def server_now(self) -> float:
+        return time.time() + self.seconds
+
+    def learn(self, server_time: float) -> None:
+        offset = server_time - time.time()
+        if not self.known or abs(offset - self.seconds) > 1.0:
+            self.seconds = offset
+            self.known = True
+            if self.on_change is not None:
+                self.on_change(offset)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    headers: Mapping[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+
+class SyncClient:
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials | None = None,
+        *,
+        offset: ClockOffset | None = None,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"server URL must be http(s)://host[:port], got {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.offset = offset or ClockOffset()
+        self.session = session or requests.Session()
+        self.timeout = timeout
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the protocol's calls --------------------------------------------------------------
+
+    def server_time(self) -> float:
+        data = self._call("GET", p.PATH_TIME, signed=False).json()
+        return float(data["server_time"])
+
+    def enroll(self, token: str, name: str, app_version: str) -> p.EnrollResponse:
+        body: p.EnrollRequest = {"token": token, "name": name, "app_version": app_version}
+        data: p.EnrollResponse = self._call("POST", p.PATH_ENROLL, body=body, signed=False).json()
+        return data
+
+    def push(self, batch_key: str, transactions: list[p.WireTransaction]) -> p.PushResponse:
+        body: p.PushRequest = {"transactions": transactions}
+        data: p.PushResponse = self._call(
+            "POST", p.PATH_TRANSACTIONS, body=body, headers={p.H_IDEMPOTENCY: batch_key}
+        ).json()
+        return data
+
+    def statuses(self, since: int, limit: int = 500) -> p.StatusPage:
+        page: p.StatusPage = self._call(
+            "GET", p.PATH_STATUSES, query={"since": str(since), "limit": str(limit)}
+        ).json()
+        return page
+
+    def announcements(self, since: int) -> p.AnnouncementPage:
+        page: p.AnnouncementPage = self._call(
+            "GET", p.PATH_ANNOUNCEMENTS, query={"since": str(since)}
+        ).json()
+        return page
+
+    def catalog(self, etag: str | None) -> tuple[bytes, str] | None:
+        """The current catalog and its ETag, or None when ``etag`` is still current (304)."""
+        headers = {"If-None-Match": f'"{etag}"'} if etag else {}
+        response = self._call("GET", p.PATH_CATALOG, headers=headers, allow=(304,))
+        if response.status == 304:
+            return None
+        return response.body, response.headers.get("ETag", "").strip('"')
+
+    def heartbeat(self, beat: p.Heartbeat) -> None:
+        self._call("POST", p.PATH_HEARTBEAT, body=beat)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        signed: bool = True,
+        allow: tuple[int, ...] = (),
+    ) -> Response:
+        raw = (
+            b""
+            if body is None
+            else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        target = p.canonical_target(path, dict(query or {}))
+        if signed:
+            if self.credentials is None:
+                raise AuthFailed(p.AUTH_MISSING, "this kiosk is not enrolled")
+            all_headers.update(
+                p.signed_headers(
+                    self.credentials.kiosk_id,
+                    self.credentials.secret,
+                    method,
+                    target,
+                    raw,
+                    int(self.offset.server_now()),
+                )
+            )
+        url = self.base_url + path + ("?" + urlencode(sorted(query.items())) if query else "")
+        try:
+            reply = self.session.request(
+                method, url, data=raw or None, headers=all_headers, timeout=self.timeout
+            )
+            content = reply.content  # read it all here: a reset mid-body is a network error
+        except requests.RequestException as exc:
+            raise NetworkError(f"{type(exc).__name__}: {_short(exc)}") from exc
+        server_time = reply.headers.get(p.H_SERVER_TIME)
+        if server_time:
+            try:
+                self.offset.learn(float(server_time))
+            except ValueError:
+                log.warning("ignoring a malformed %s header", p.H_SERVER_TIME)
+        response = Response(reply.status_code, content, reply.headers)
+        if 200 <= reply.status_code < 300 or reply.status_code in allow:
+            return response
+        raise _failure(response)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _error_of(response: Response) -> tuple[str, str]:
+    try:
+        data = response.json()
+        error = data.get("error", {}) if isinstance(data, dict) else {}
+        return str(error.get("code", "")), str(error.get("message", ""))[:300]
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return "", response.body[:200].decode("utf-8", "replace")
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+def _failure(response: Response) -> SyncError:
+    status = response.status
+    code, message = _error_of(response)
+    wait = _retry_after(response)
+    if status in (429, 503) and wait is not None:
+        return RetryLater(status, wait)
+    if status == 413:
+        return TooLarge(message or "batch too large")
+    if status == 409:
+        return InFlight(message or "batch in flight")
+    if status == 401:
+        return AuthFailed(code or p.AUTH_MISSING, message)
+    if status >= 500:
+        return ServerError(status, message or code)
+    return Refused(status, code, message)

@@ -1,0 +1,424 @@
+"""The sync engine: push the queue, pull statuses, the catalog and announcements, send a heartbeat.
+
+One :meth:`SyncEngine.run_once` is one cycle; :class:`sync.runner.SyncRunner` runs cycles on
+their own thread. Exactly-once delivery rests on three things: a transaction is marked
+``in_flight`` durably before it is sent; only the server's per-item answer moves it on (and
+only then does it leave the queue); and the server deduplicates on the transaction's UUID, so a
+resend after a lost answer, a crash or a restart comes back as ``duplicate`` and is acknowledged.
+
+Failures are never fatal: network errors and 5xx back off exponentially with full jitter (capped
+at five minutes), 429/503 wait their ``Retry-After``, 413 splits the batch, 401 asks for
+re-enrollment and keeps the queue untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.announcements import AnnouncementStore
+from kiosk.catalog import Catalog, CatalogError, LocalText, catalog_from_bytes
+from kiosk.models import TxState
+from kiosk.outbox import ItemOutcome, Outbox, StatusChange
+from kiosk.queue import Queue, QueuedTransaction
+from kiosk.state import ANNOUNCEMENT_CURSOR, CATALOG_ETAG, STATUS_CURSOR, StateStore, SyncRecord
+from kiosk.timeutil import Clock, iso, utcnow
+from sync import protocol as p
+from sync.client import (
+    AuthFailed,
+    ClockOffset,
+    Credentials,
+    InFlight,
+    NetworkError,
+    Refused,
+    RetryLater,
+    ServerError,
+    SyncClient,
+    SyncError,
+    TooLarge,
+)
+
+log = logging.getLogger("sync")
+
+BACKOFF_BASE_S = 2.0
+BACKOFF_CAP_S = 300.0
+IN_FLIGHT_RETRY_S = 5.0
+SYNCED_CATALOG = "current.json"
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    enrolled: bool = True
+    online: bool = False
+    pushed: int = 0
+    acked: int = 0
+    rejected: int = 0
+    statuses: int = 0
+    announcements: int = 0
+    catalog_version: str | None = None  # set when a new catalog arrived this cycle
+    heartbeat: bool = False
+    error: str | None = None
+    needs_enrollment: bool = False
+    retry_in: float | None = None  # seconds to wait before the next cycle, after a failure
+
+    def summary(self) -> str:
+        if not self.enrolled:
+            return "not enrolled: run 'kiosk enroll --server URL --token T'"
+        parts = [
+            f"pushed {self.pushed}",
+            f"acknowledged {self.acked}",
+            f"rejected {self.rejected}",
+            f"status updates {self.statuses}",
+            f"announcements {self.announcements}",
+        ]
+        if self.catalog_version:
+            parts.append(f"new catalog {self.catalog_version}")
+        if self.heartbeat:
+            parts.append("heartbeat sent")
+        text = ", ".join(parts)
+        if self.error:
+            text += f"; error: {self.error}"
+        if self.retry_in is not None:
+            text += f"; next try in {self.retry_in:.0f} s"
+        return text
+
+
+class Backoff:
+    """Exponential backoff with full jitter, capped (AWS architecture blog's "full jitter")."""
+
+    def __init__(
+        self,
+        rng: random.Random | None = None,
+        base: float = BACKOFF_BASE_S,
+        cap: float = BACKOFF_CAP_S,
+    ) -> None:
+        self.rng = rng or random.Random()
+        self.base = base
+        self.cap = cap
+        self.failures = 0
+
+    def next(self) -> float:
+        self.failures += 1
+        ceiling = min(self.cap, self.base * 2 ** min(self.failures, 30))
+        return self.rng.uniform(self.base / 2, ceiling)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+ClientFactory = Callable[[str, Credentials, ClockOffset], SyncClient]
+
+
+def default_client(url: str, credentials: Credentials, offset: ClockOffset) -> SyncClient:
+    return SyncClient(url, credentials, offset=offset)
+
+
+def to_wire(tx: QueuedTransaction) -> p.WireTransaction:
+    return {
+        "id": tx.id,
+        "tracking_code": tx.tracking_code,
+        "kiosk_number": tx.kiosk_number,
+        "seq": tx.seq,
+        "service_code": tx.service_code,
+        "catalog_version": tx.catalog_version,
+        "answers": tx.answers,
+        "lang": tx.lang,
+        "created_at": iso(tx.created_at),
+        "channel": tx.channel.value,
+        "staff_id": tx.staff_id,
+        "replaces_id": tx.replaces_id,
+    }
+
+
+def _parse_time(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        queue: Queue,
+        *,
+        catalog_dir: Path,
+        data_dir: Path,
+        batch_size: int = p.DEFAULT_BATCH,
+        client_factory: ClientFactory = default_client,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+        on_catalog: Callable[[Catalog], None] | None = None,
+        printer_state: Callable[[], str] = lambda: "unknown",
+    ) -> None:
+        self.queue = queue
+        self.db = queue.db
+        self.outbox = Outbox(self.db, clock=clock)
+        self.state = StateStore(self.db, clock=clock)
+        self.announcements = AnnouncementStore(self.db, clock=clock)
+        self.catalog_dir = catalog_dir
+        self.data_dir = data_dir
+        self.batch_size = batch_size
+        self.client_factory = client_factory
+        self.clock = clock
+        self.backoff = Backoff(rng)
+        self.on_catalog = on_catalog
+        self.printer_state = printer_state
+        self.offset = ClockOffset(
+            self.state.clock_offset(), known=False, on_change=self._save_offset
+        )
+        self._client: SyncClient | None = None
+        self._client_key: tuple[str, str] | None = None
+        self.outbox.recover()
+
+    def _save_offset(self, seconds: float) -> None:
+        self.state.set("clock.offset", seconds)
+
+    def _client_for(self, url: str, credentials: Credentials) -> SyncClient:
+        key = (url, credentials.kiosk_id)
+        if self._client is None or self._client_key != key:
+            if self._client is not None:
+                self._client.close()
+            self._client = self.client_factory(url, credentials, self.offset)
+            self._client_key = key
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- one cycle -------------------------------------------------------------------------
+
+    def run_once(self) -> CycleReport:
+        enrollment = self.state.enrollment()
+        if enrollment is None:
+            return CycleReport(enrolled=False)
+        client = self._client_for(
+            enrollment.server_url, Credentials(enrollment.kiosk_id, enrollment.secret)
+        )
+        report = CycleReport()
+        record = self.state.sync_record()
+        now = self.clock()
+        try:
+            report = self._push_all(client, report)
+            report = self._pull_statuses(client, report)
+            report = self._pull_catalog(client, report)
+            report = self._pull_announcements(client, report)
+            self._heartbeat(client, record)
+            report = replace(report, heartbeat=True, online=True)
+        except SyncError as exc:
+            report = self._failed(report, exc)
+        else:
+            self.backoff.reset()
+        self.state.save_sync_record(
+            SyncRecord(
+                last_success_at=now if report.error is None else record.last_success_at,
+                last_attempt_at=now,
+                last_error=report.error,
+                online=report.online,
+                needs_enrollment=report.needs_enrollment,
+            )
+        )
+        log.info("sync cycle: %s", report.summary())
+        return report
+
+    def _failed(self, report: CycleReport, exc: SyncError) -> CycleReport:
+        if isinstance(exc, AuthFailed) and exc.needs_enrollment:
+            log.error("the city server refused this kiosk (%s): enroll it again", exc.code)
+            return replace(
+                report, error=str(exc), needs_enrollment=True, online=True, retry_in=BACKOFF_CAP_S
+            )
+        if isinstance(exc, RetryLater):
+            return replace(report, error=str(exc), online=True, retry_in=exc.seconds)
+        if isinstance(exc, InFlight):
+            return replace(report, error=str(exc), online=True, retry_in=IN_FLIGHT_RETRY_S)
+        online = not isinstance(exc, NetworkError)
+        return replace(report, error=str(exc), online=online, retry_in=self.backoff.next())
+
+    # -- push ------------------------------------------------------------------------------
+
+    def _push_all(self, client: SyncClient, report: CycleReport) -> CycleReport:
+        while True:
+            batch = self.outbox.claim(self.batch_size)
+            if not batch:
+                return report
+            try:
+                acked, rejected = self._push(client, batch)
+            except SyncError as exc:
+                self._release(batch, exc)
+                raise
+            report = replace(
+                report,
+                pushed=report.pushed + len(batch),
+                acked=report.acked + acked,
+                rejected=report.rejected + rejected,
+                online=True,
+            )
+
+    def _release(self, batch: Sequence[QueuedTransaction], exc: SyncError) -> None:
+        retry_at: dt.datetime | None = None
+        if isinstance(exc, RetryLater):
+            retry_at = self.clock() + dt.timedelta(seconds=exc.seconds)
+        still_in_flight = [tx.id for tx in batch]
+        self.outbox.release(still_in_flight, str(exc), retry_at)
+
+    def _push(self, client: SyncClient, batch: Sequence[QueuedTransaction]) -> tuple[int, int]:
+        """Send one batch (split on 413); store the per-item answers."""
+        try:
+            response = self._send(client, batch)
+        except TooLarge:
+            if len(batch) == 1:
+                outcome = ItemOutcome(
+                    batch[0].id,
+                    p.REJECTED,
+                    reason="too_large",
+                    message="the server refuses this transaction as too large",
+                )
+                return self.outbox.record([outcome])
+            half = len(batch) // 2
+            log.info("server said 413: splitting a batch of %d", len(batch))
+            first = self._push(client, batch[:half])
+            second = self._push(client, batch[half:])
+            return first[0] + second[0], first[1] + second[1]
+        sent = {tx.id for tx in batch}
+        outcomes = [
+            ItemOutcome(
+                r["id"], r["status"], r.get("server_ref"), r.get("reason"), r.get("message")
+            )
+            for r in response.get("results", [])
+            if isinstance(r, dict) and r.get("id") in sent
+        ]
+        counts = self.outbox.record(outcomes)
+        answered = {o.id for o in outcomes}
+        missing = [tx.id for tx in batch if tx.id not in answered]
+        if missing:  # the server left some out: they stay safe and go again later
+            self.outbox.release(missing, "no answer for this item in the server's response", None)
+        return counts
+
+    def _send(self, client: SyncClient, batch: Sequence[QueuedTransaction]) -> p.PushResponse:
+        key = str(uuid.uuid4())
+        wire = [to_wire(tx) for tx in batch]
+        try:
+            return client.push(key, wire)
+        except AuthFailed as exc:
+            if exc.code != p.AUTH_CLOCK_SKEW:
+                raise
+            # The answer carried the server's time; the offset is corrected: sign again.
+            log.warning("clock skew reported by the server; offset now %.0f s", self.offset.seconds)
+            return client.push(key, wire)
+
+    # -- pull ------------------------------------------------------------------------------
+
+    def _pull_statuses(self, client: SyncClient, report: CycleReport) -> CycleReport:
+        cursor = int(self.state.get(STATUS_CURSOR, 0) or 0)
+        total = 0
+        while True:
+            page = client.statuses(cursor)
+            changes = [
+                StatusChange(
+                    u["id"],
+                    u["status"],
+                    u.get("note", ""),
+                    _parse_time(u["changed_at"]),
+                    u.get("server_ref"),
+                )
+                for u in page["updates"]
+            ]
+            total += self.outbox.apply_statuses(changes)
+            if page["cursor"] != cursor:
+                cursor = int(page["cursor"])
+                self.state.set(STATUS_CURSOR, cursor)
+            if not page.get("more"):
+                return replace(report, statuses=report.statuses + total)
+
+    def _pull_announcements(self, client: SyncClient, report: CycleReport) -> CycleReport:
+        cursor = int(self.state.get(ANNOUNCEMENT_CURSOR, 0) or 0)
+        count = 0
+        while True:
+            page = client.announcements(cursor)
+            for item in page["announcements"]:
+                if item.get("deleted"):
+                    self.announcements.remove(item["id"])
+                else:
+                    expires = item.get("expires_at")
+                    self.announcements.upsert(
+                        LocalText(item["title"]["fa"], item["title"]["en"]),
+                        LocalText(item["body"]["fa"], item["body"]["en"]),
+                        id=item["id"],
+                        published_at=_parse_time(item["published_at"]),
+                        expires_at=_parse_time(expires) if expires else None,
+                    )
+                count += 1
+            if page["cursor"] != cursor:
+                cursor = int(page["cursor"])
+                self.state.set(ANNOUNCEMENT_CURSOR, cursor)
+            if not page.get("more"):
+                return replace(report, announcements=report.announcements + count)
+
+    def _pull_catalog(self, client: SyncClient, report: CycleReport) -> CycleReport:
+        etag = self.state.get(CATALOG_ETAG)
+        try:
+            fetched = client.catalog(etag if isinstance(etag, str) else None)
+        except Refused as exc:
+            if exc.status == 404:  # the server has no catalog published yet
+                return report
+            raise
+        if fetched is None:
+            return report
+        raw, new_etag = fetched
+        try:
+            catalog = catalog_from_bytes(raw, source="catalog from the city server")
+        except CatalogError as exc:
+            # A malformed catalog is refused and the one in use is kept.
+            log.error("refused a catalog from the server: %s", exc)
+            self.state.set(CATALOG_ETAG, new_etag)  # do not fetch the same bad file again
+            return replace(report, error=f"catalog refused: {exc}")
+        save_catalog(self.catalog_dir, raw)
+        self.state.set(CATALOG_ETAG, new_etag)
+        if self.on_catalog is not None:
+            self.on_catalog(catalog)
+        log.info("new catalog %s from the city server", catalog.version)
+        return replace(report, catalog_version=catalog.version)
+
+    def _heartbeat(self, client: SyncClient, record: SyncRecord) -> None:
+        counts = self.queue.counts()
+        oldest = self.queue.oldest_unsent()
+        beat: p.Heartbeat = {
+            "queue_depth": counts[TxState.PENDING] + counts[TxState.IN_FLIGHT],
+            "oldest_unsent_at": iso(oldest) if oldest else None,
+            "last_sync_at": iso(record.last_success_at) if record.last_success_at else None,
+            "last_error": record.last_error,
+            "app_version": __version__,
+            "free_disk_bytes": shutil.disk_usage(self.data_dir).free,
+            "printer_state": self.printer_state(),
+            "catalog_version": self.queue.catalog.version,
+        }
+        client.heartbeat(beat)
+
+
+def save_catalog(folder: Path, raw: bytes) -> Path:
+    """Write the synced catalog atomically (a crash leaves the old file or the new one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SYNCED_CATALOG
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+__all__ = ["Backoff", "CycleReport", "ServerError", "SyncEngine", "save_catalog", "to_wire"]
