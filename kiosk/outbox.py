@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 
 from kiosk.db import Database
 from kiosk.models import Transaction, TxState
@@ -28,6 +29,8 @@ from kiosk.queue import QueuedTransaction
 from kiosk.timeutil import Clock, utcnow
 
 ERROR_MAX = 500  # characters of an error message kept on the row
+_T = cast(Table, Transaction.__table__)
+_FIELDS = tuple(QueuedTransaction.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -67,62 +70,69 @@ class Outbox:
     def claim(self, limit: int) -> list[QueuedTransaction]:
         """Up to ``limit`` due pending transactions, oldest first, now marked in flight."""
         now = self.clock()
-        with self.db.write() as session:
-            rows = list(
-                session.execute(
-                    select(Transaction)
-                    .where(Transaction.state == TxState.PENDING)
-                    .where(
-                        or_(
-                            Transaction.next_attempt_at.is_(None),
-                            Transaction.next_attempt_at <= now,
-                        )
-                    )
-                    .order_by(Transaction.seq)
-                    .limit(limit)
-                ).scalars()
+        due = (
+            select(_T.c.id)
+            .where(_T.c.state == TxState.PENDING)
+            .where(or_(_T.c.next_attempt_at.is_(None), _T.c.next_attempt_at <= now))
+            .order_by(_T.c.seq)
+            .limit(limit)
+        )
+        with self.db.write_core() as conn:
+            rows = (
+                conn.execute(
+                    update(_T)
+                    .where(_T.c.id.in_(due.scalar_subquery()))
+                    .values(state=TxState.IN_FLIGHT, attempts=_T.c.attempts + 1, updated_at=now)
+                    .returning(*_T.c)
+                )
+                .mappings()
+                .all()
             )
-            for row in rows:
-                row.state = TxState.IN_FLIGHT
-                row.attempts += 1
-                row.updated_at = now
-            session.flush()
-            return [QueuedTransaction.from_row(row) for row in rows]
+        claimed = [QueuedTransaction(**{k: row[k] for k in _FIELDS}) for row in rows]
+        claimed.sort(key=lambda tx: tx.seq)
+        return claimed
 
     def record(self, outcomes: Iterable[ItemOutcome]) -> tuple[int, int]:
         """Store the server's answers; return (acknowledged, rejected) counts."""
         now = self.clock()
-        acked = rejected = 0
+        acked: list[dict[str, object]] = []
+        rejected: list[dict[str, object]] = []
+        for item in outcomes:
+            if item.status in ("accepted", "duplicate"):
+                acked.append({"b_id": item.id, "b_ref": item.server_ref})
+            elif item.status == "rejected":
+                reason = f"{item.reason or 'rejected'}: {item.message or ''}".strip(": ")
+                rejected.append({"b_id": item.id, "b_error": reason[:ERROR_MAX]})
         with self.db.write_core() as conn:
-            for item in outcomes:
-                if item.status in ("accepted", "duplicate"):
-                    values = {
-                        "state": TxState.ACKED,
-                        "server_ref": item.server_ref,
-                        "acked_at": now,
-                        "last_error": None,
-                        "next_attempt_at": None,
-                        "updated_at": now,
-                    }
-                    acked += 1
-                elif item.status == "rejected":
-                    reason = f"{item.reason or 'rejected'}: {item.message or ''}".strip(": ")
-                    values = {
-                        "state": TxState.REJECTED,
-                        "last_error": reason[:ERROR_MAX],
-                        "next_attempt_at": None,
-                        "updated_at": now,
-                    }
-                    rejected += 1
-                else:
-                    continue
+            if acked:
                 conn.execute(
-                    update(Transaction)
-                    .where(Transaction.id == item.id)
-                    .where(Transaction.state == TxState.IN_FLIGHT)
-                    .values(**values)
+                    update(_T)
+                    .where(_T.c.id == bindparam("b_id"))
+                    .where(_T.c.state == TxState.IN_FLIGHT)
+                    .values(
+                        state=TxState.ACKED,
+                        server_ref=bindparam("b_ref"),
+                        acked_at=now,
+                        last_error=None,
+                        next_attempt_at=None,
+                        updated_at=now,
+                    ),
+                    acked,
                 )
-        return acked, rejected
+            if rejected:
+                conn.execute(
+                    update(_T)
+                    .where(_T.c.id == bindparam("b_id"))
+                    .where(_T.c.state == TxState.IN_FLIGHT)
+                    .values(
+                        state=TxState.REJECTED,
+                        last_error=bindparam("b_error"),
+                        next_attempt_at=None,
+                        updated_at=now,
+                    ),
+                    rejected,
+                )
+        return len(acked), len(rejected)
 
     def release(self, ids: Sequence[str], error: str, retry_at: dt.datetime | None) -> None:
         """The batch's answer never came: back to pending, to be tried at ``retry_at``."""
@@ -131,9 +141,9 @@ class Outbox:
             return
         with self.db.write_core() as conn:
             conn.execute(
-                update(Transaction)
-                .where(Transaction.id.in_(list(ids)))
-                .where(Transaction.state == TxState.IN_FLIGHT)
+                update(_T)
+                .where(_T.c.id.in_(list(ids)))
+                .where(_T.c.state == TxState.IN_FLIGHT)
                 .values(
                     state=TxState.PENDING,
                     last_error=error[:ERROR_MAX],
@@ -144,23 +154,33 @@ class Outbox:
 
     def apply_statuses(self, changes: Iterable[StatusChange]) -> int:
         """Statuses the city set, as of the server's time; return how many rows changed."""
-        changed = 0
         now = self.clock()
+        params = [
+            {
+                "b_id": c.id,
+                "b_status": c.status,
+                "b_note": c.note,
+                "b_at": c.changed_at,
+                "b_ref": c.server_ref,
+            }
+            for c in changes
+        ]
+        if not params:
+            return 0
         with self.db.write_core() as conn:
-            for change in changes:
-                values: dict[str, object] = {
-                    "server_status": change.status,
-                    "server_status_note": change.note,
-                    "server_status_at": change.changed_at,
-                    "updated_at": now,
-                }
-                if change.server_ref:
-                    values["server_ref"] = change.server_ref
-                result = conn.execute(
-                    update(Transaction).where(Transaction.id == change.id).values(**values)
-                )
-                changed += int(result.rowcount or 0)
-        return changed
+            result = conn.execute(
+                update(_T)
+                .where(_T.c.id == bindparam("b_id"))
+                .values(
+                    server_status=bindparam("b_status"),
+                    server_status_note=bindparam("b_note"),
+                    server_status_at=bindparam("b_at"),
+                    server_ref=func.coalesce(bindparam("b_ref"), _T.c.server_ref),
+                    updated_at=now,
+                ),
+                params,
+            )
+            return int(result.rowcount or 0)
 
     def due_count(self) -> int:
         with self.db.read() as session:

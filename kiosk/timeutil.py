@@ -22,7 +22,8 @@ def to_db(value: datetime) -> str:
 
 
 def from_db(value: str) -> datetime:
-    return datetime.strptime(value, _DB_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat is C code and reads the trailing Z since Python 3.11 (strptime is 10x slower)
+    return datetime.fromisoformat(value)
 
 
 def iso(value: datetime) -> str:

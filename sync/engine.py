@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,6 +54,14 @@ BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
 IN_FLIGHT_RETRY_S = 5.0
 SYNCED_CATALOG = "current.json"
+
+
+@dataclass(frozen=True)
+class _Out:
+    """A batch on the wire: its future answer and the rows it carries."""
+
+    future: Future[p.PushResponse]
+    batch: list[QueuedTransaction]
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,7 @@ class SyncEngine:
         )
         self._client: SyncClient | None = None
         self._client_key: tuple[str, str] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
         self.outbox.recover()
 
     def _save_offset(self, seconds: float) -> None:
@@ -191,6 +201,7 @@ class SyncEngine:
         return self._client
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True)
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -246,22 +257,51 @@ class SyncEngine:
     # -- push ------------------------------------------------------------------------------
 
     def _push_all(self, client: SyncClient, report: CycleReport) -> CycleReport:
-        while True:
-            batch = self.outbox.claim(self.batch_size)
-            if not batch:
-                return report
-            try:
-                acked, rejected = self._push(client, batch)
-            except SyncError as exc:
-                self._release(batch, exc)
-                raise
-            report = replace(
-                report,
-                pushed=report.pushed + len(batch),
-                acked=report.acked + acked,
-                rejected=report.rejected + rejected,
-                online=True,
-            )
+        """Push every due transaction, one batch on the wire while the next is prepared.
+
+        Batch N+1 is claimed (durably in flight) and sent while batch N's answer is recorded,
+        so the kiosk's own database work overlaps the server's. At most two batches are out at
+        once; each is settled (recorded or released) before the cycle ends, whatever happens.
+        """
+        out: _Out | None = None
+        try:
+            while True:
+                batch = self.outbox.claim(self.batch_size)
+                previous = out
+                out = _Out(self._pool.submit(self._send, client, batch), batch) if batch else None
+                if previous is not None:
+                    report = self._settle(client, previous, report)
+                if out is None:
+                    return report
+        except BaseException:
+            if out is not None:  # the next batch is on the wire: let it land, then settle it
+                try:
+                    report = self._settle(client, out, report)
+                except SyncError:
+                    pass  # released by _settle; the first failure is the one to report
+            raise
+
+    def _settle(self, client: SyncClient, out: _Out, report: CycleReport) -> CycleReport:
+        """Wait for one batch's answer and store it (or put the batch back on failure)."""
+        try:
+            response = out.future.result()
+        except TooLarge:
+            counts = self._push(client, out.batch)  # split, synchronously
+        except SyncError as exc:
+            self._release(out.batch, exc)
+            raise
+        except BaseException as exc:
+            self._release(out.batch, SyncError(f"{type(exc).__name__}: {exc}"))
+            raise
+        else:
+            counts = self._record(out.batch, response)
+        return replace(
+            report,
+            pushed=report.pushed + len(out.batch),
+            acked=report.acked + counts[0],
+            rejected=report.rejected + counts[1],
+            online=True,
+        )
 
     def _release(self, batch: Sequence[QueuedTransaction], exc: SyncError) -> None:
         retry_at: dt.datetime | None = None
@@ -271,7 +311,7 @@ class SyncEngine:
         self.outbox.release(still_in_flight, str(exc), retry_at)
 
     def _push(self, client: SyncClient, batch: Sequence[QueuedTransaction]) -> tuple[int, int]:
-        """Send one batch (split on 413); store the per-item answers."""
+        """Send one batch and store the answers, splitting it in two on 413."""
         try:
             response = self._send(client, batch)
         except TooLarge:
@@ -288,6 +328,11 @@ class SyncEngine:
             first = self._push(client, batch[:half])
             second = self._push(client, batch[half:])
             return first[0] + second[0], first[1] + second[1]
+        return self._record(batch, response)
+
+    def _record(
+        self, batch: Sequence[QueuedTransaction], response: p.PushResponse
+    ) -> tuple[int, int]:
         sent = {tx.id for tx in batch}
         outcomes = [
             ItemOutcome(

@@ -1,0 +1,94 @@
+"""Typed FastAPI dependencies: the server's state, the raw body, the authenticated kiosk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from cityserver.auth import Authenticator, AuthFailed, KioskIdentity, read_headers
+from cityserver.catalogs import CatalogStore
+from cityserver.db import Database
+from cityserver.errors import ApiError
+from cityserver.ratelimit import RateLimiter
+from cityserver.settings import Settings
+from sync import protocol
+
+
+@dataclass
+class ServerState:
+    """Everything a request needs, made once by :func:`cityserver.app.create_app`."""
+
+    settings: Settings
+    db: Database
+    catalogs: CatalogStore
+    auth: Authenticator
+    clock: Callable[[], datetime]
+    limiter: RateLimiter | None = None
+    maintenance: bool = False
+
+
+def get_state(request: Request) -> ServerState:
+    state = request.app.state.server
+    assert isinstance(state, ServerState)
+    return state
+
+
+State = Annotated[ServerState, Depends(get_state)]
+
+
+def not_in_maintenance(state: State) -> None:
+    if state.maintenance:
+        raise ApiError(
+            503,
+            "maintenance",
+            "the city server is in maintenance; try again later",
+            headers={"Retry-After": str(state.settings.retry_after_s)},
+        )
+
+
+async def raw_body(request: Request) -> bytes:
+    """The body bytes (what the signature covers), refused with 413 past ``MAX_BODY_BYTES``."""
+    limit = protocol.MAX_BODY_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "body_too_large", f"the body is larger than {limit} bytes; split it")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(
+                413, "body_too_large", f"the body is larger than {limit} bytes; split it"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+RawBody = Annotated[bytes, Depends(raw_body)]
+
+
+def current_kiosk(request: Request, body: RawBody, state: State) -> KioskIdentity:
+    """The kiosk that signed this request (401 with the protocol's code otherwise)."""
+    try:
+        headers = read_headers(dict(request.headers))
+        target = protocol.canonical_target(request.url.path, request.url.query)
+        kiosk = state.auth.authenticate(headers, request.method, target, body, state.clock())
+    except AuthFailed as exc:
+        raise ApiError(401, exc.code, str(exc)) from None
+    if state.limiter is not None:
+        wait = state.limiter.check(kiosk.id)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"too many requests from this kiosk; wait {wait:.0f} s",
+                headers={"Retry-After": f"{wait:.0f}"},
+            )
+    return kiosk
+
+
+AuthKiosk = Annotated[KioskIdentity, Depends(current_kiosk)]

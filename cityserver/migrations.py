@@ -1,0 +1,254 @@
+"""Schema migrations of the city server's database, for SQLite and PostgreSQL.
+
+The applied steps are rows of ``schema_version``. :func:`upgrade` takes a lock first (a
+transaction-scoped ``pg_advisory_xact_lock`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), then
+reads the version and applies the missing steps in the same transaction, so two server processes
+starting at once against one database migrate it exactly once, and a crash leaves the schema at
+the old version or the new one (DDL is transactional on both databases).
+
+Each step describes its tables itself (frozen Core definitions, not the live models), so that a
+fresh database built step by step equals an old one upgraded. Rules for a new step: never edit a
+step that has shipped; append one; keep every row; a test compares the result with
+:mod:`cityserver.models`.
+
+Alembic would add a script folder, an env.py and its own version table for what is a linear
+history of a handful of steps; this module is the whole mechanism, and its tests cover it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Sequence,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from cityserver.coltypes import BigId, JSONType, UTCDateTime
+from kiosk.timeutil import utcnow
+
+log = logging.getLogger("cityserver.db")
+
+# Key of the PostgreSQL advisory lock that serialises migrations ("city" "migr" in ASCII).
+MIGRATION_LOCK_KEY: Final = 0x63697479_6D696772
+SEQUENCES: Final = ("request_ref", "open311_tracking", "announcement_revision")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer city server than this one."""
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1(conn: Connection) -> None:
+    md = MetaData()
+    dt = UTCDateTime
+    Table(
+        "kiosks", md,
+        Column("id", String(36), primary_key=True),
+        Column("number", Integer, nullable=False, unique=True),
+        Column("name", String(100), nullable=False),
+        Column("secret", String(64), nullable=False),
+        Column("app_version", String(64), nullable=False),
+        Column("created_at", dt(), nullable=False),
+        Column("revoked_at", dt()),
+        Column("last_seen_at", dt()),
+        Column("last_heartbeat", JSONType),
+        Column("last_heartbeat_at", dt()),
+    )  # fmt: skip
+    Table(
+        "enrollment_tokens", md,
+        Column("id", BigId, primary_key=True),
+        Column("token_sha256", String(64), nullable=False, unique=True),
+        Column("name", String(100), nullable=False),
+        Column("created_at", dt(), nullable=False),
+        Column("expires_at", dt(), nullable=False),
+        Column("used_at", dt()),
+        Column("kiosk_id", String(36), ForeignKey("kiosks.id")),
+    )  # fmt: skip
+    Table(
+        "requests", md,
+        Column("id", String(36), primary_key=True),
+        Column("kiosk_id", String(36), ForeignKey("kiosks.id")),
+        Column("kiosk_number", Integer, nullable=False),
+        Column("kiosk_seq", BigInteger, nullable=False),
+        Column("tracking_code", String(20), nullable=False, index=True),
+        Column("service_code", String(40), nullable=False, index=True),
+        Column("catalog_version", String(64), nullable=False),
+        Column("answers", JSONType, nullable=False),
+        Column("lang", String(8), nullable=False),
+        Column("created_at", dt(), nullable=False),
+        Column("received_at", dt(), nullable=False),
+        Column("channel", String(16), nullable=False),
+        Column("staff_id", String(64)),
+        Column("replaces_id", String(36)),
+        Column("status", String(16), nullable=False, index=True),
+        Column("status_note", Text, nullable=False),
+        Column("status_changed_at", dt(), nullable=False),
+        Column("server_ref", String(32), nullable=False, unique=True),
+        Column("survey_key", String(64), unique=True),
+        Column("open311", JSONType),
+        Index("ix_requests_kiosk", "kiosk_id"),
+        Index("ix_requests_received", "received_at"),
+        Index("ix_requests_created", "created_at"),
+    )  # fmt: skip
+    Table(
+        "status_events", md,
+        Column("seq", BigId, primary_key=True, autoincrement=True),
+        Column("request_id", String(36), ForeignKey("requests.id"), nullable=False, index=True),
+        Column("kiosk_id", String(36)),
+        Column("status", String(16), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("changed_at", dt(), nullable=False),
+        Index("ix_status_events_kiosk_seq", "kiosk_id", "seq"),
+        sqlite_autoincrement=True,
+    )  # fmt: skip
+    Table(
+        "batches", md,
+        Column("key", String(128), primary_key=True),
+        Column("kiosk_id", String(36), ForeignKey("kiosks.id"), nullable=False),
+        Column("body_sha256", String(64), nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("response", JSONType),
+        Column("created_at", dt(), nullable=False, index=True),
+        Column("updated_at", dt(), nullable=False),
+    )  # fmt: skip
+    Table(
+        "nonces", md,
+        Column("kiosk_id", String(36), nullable=False),
+        Column("nonce", String(64), nullable=False),
+        Column("expires_at", dt(), nullable=False, index=True),
+        PrimaryKeyConstraint("kiosk_id", "nonce"),
+    )  # fmt: skip
+    Table(
+        "catalogs", md,
+        Column("id", BigId, primary_key=True),
+        Column("version", String(64), nullable=False, unique=True),
+        Column("digest", String(64), nullable=False, unique=True),
+        Column("body", Text, nullable=False),
+        Column("published_at", dt(), nullable=False),
+        Column("is_current", Boolean, nullable=False),
+        Index(
+            "uq_catalogs_current", "is_current", unique=True,
+            sqlite_where=text("is_current"), postgresql_where=text("is_current"),
+        ),
+    )  # fmt: skip
+    Table(
+        "announcements", md,
+        Column("id", BigId, primary_key=True),
+        Column("title", JSONType, nullable=False),
+        Column("body", JSONType, nullable=False),
+        Column("published_at", dt(), nullable=False),
+        Column("expires_at", dt()),
+        Column("deleted", Boolean, nullable=False),
+        Column("revision", BigId, nullable=False),
+        UniqueConstraint("revision"),
+    )  # fmt: skip
+    Table(
+        "api_keys", md,
+        Column("id", BigId, primary_key=True),
+        Column("name", String(100), nullable=False),
+        Column("key_sha256", String(64), nullable=False, unique=True),
+        Column("created_at", dt(), nullable=False),
+        Column("revoked_at", dt()),
+    )  # fmt: skip
+    if conn.dialect.name == "postgresql":
+        for name in SEQUENCES:
+            Sequence(sequence_name(name), metadata=md)
+    else:
+        counters = Table(
+            "counters", md,
+            Column("name", String(32), primary_key=True),
+            Column("value", BigId, nullable=False),
+        )  # fmt: skip
+    md.create_all(conn)
+    if conn.dialect.name != "postgresql":
+        conn.execute(counters.insert(), [{"name": n, "value": 0} for n in SEQUENCES])
+
+
+STEPS: Final[tuple[Step, ...]] = (Step(1, "initial schema (v1)", _v1),)
+LATEST: Final = STEPS[-1].version
+
+
+def sequence_name(name: str) -> str:
+    """The PostgreSQL ``SEQUENCE`` behind one of :data:`SEQUENCES`."""
+    return f"{name}_seq"
+
+
+def version_table() -> Table:
+    return Table(
+        "schema_version", MetaData(),
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("description", Text, nullable=False),
+        Column("applied_at", UTCDateTime(), nullable=False),
+    )  # fmt: skip
+
+
+def _read_version(conn: Connection) -> int:
+    value = conn.execute(text("SELECT max(version) FROM schema_version")).scalar()
+    return int(value or 0)
+
+
+def current_version(engine: Engine) -> int:
+    """The schema version of the database (0: never migrated)."""
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "schema_version"):
+            return 0
+        return _read_version(conn)
+
+
+def upgrade(engine: Engine) -> list[int]:
+    """Apply the missing steps under the migration lock; return the versions applied.
+
+    ``engine`` comes from :func:`cityserver.db.make_engine`, whose write connections begin
+    with ``BEGIN IMMEDIATE`` on SQLite (the lock there); PostgreSQL takes an advisory lock.
+    """
+    from cityserver.db import WRITE_OPTION
+
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        table = version_table()
+        table.create(conn, checkfirst=True)
+        version = _read_version(conn)
+        if version > LATEST:
+            raise SchemaTooNew(
+                f"the database has schema version {version}, newer than this cityserver "
+                f"knows ({LATEST}); upgrade cityserver"
+            )
+        applied: list[int] = []
+        for step in STEPS:
+            if step.version <= version:
+                continue
+            step.apply(conn)
+            conn.execute(
+                table.insert().values(
+                    version=step.version, description=step.description, applied_at=utcnow()
+                )
+            )
+            applied.append(step.version)
+    for v in applied:
+        log.info("database migrated to schema version %d", v)
+    return applied

@@ -1,0 +1,275 @@
+"""Open311 GeoReport v2: services, definitions, requests (GET with filters, POST), tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from cityserver import apikeys, casework
+from cityserver.db import Database
+from cityserver.models import Request
+from kiosk.jalali import JalaliDate
+from kiosk.tracking import format_tracking_code, parse_tracking_code
+from tests.cityserver.conftest import FakeClock, SignedKiosk, TestClient
+
+V2 = "/open311/v2"
+
+
+@pytest.fixture
+def api_key(database: Database, clock: FakeClock) -> str:
+    with database.write() as session:
+        return apikeys.create(session, "311 app", clock())[1]
+
+
+def file(client: TestClient, key: str, **fields: Any) -> Any:
+    form: dict[str, Any] = {"api_key": key, "service_code": "street-lights"}
+    form.update(fields)
+    return client.post(f"{V2}/requests.json", data=form)
+
+
+STREET_LIGHT = {
+    "attribute[district]": "2",
+    "attribute[problem_type]": "flickering",
+    "attribute[how_many]": "several",
+    "attribute[anonymous]": "true",
+    "address_string": "Enghelab St 10",
+    "lat": "35.7",
+    "long": "51.4",
+    "description": "Three lights flicker",
+}
+
+
+def test_service_list(client: TestClient) -> None:
+    services = client.get(f"{V2}/services.json").json()
+    codes = [s["service_code"] for s in services]
+    assert "street-lights" in codes and "message-to-municipality" in codes
+    assert "bill-inquiry" not in codes and "district-survey-1405-autumn" not in codes
+    lights = services[codes.index("street-lights")]
+    assert lights == {
+        "service_code": "street-lights",
+        "service_name": "Street lights",
+        "description": lights["description"],
+        "metadata": True,
+        "type": "batch",
+        "keywords": lights["keywords"],
+        "group": "Report a city problem",
+    }
+    assert isinstance(lights["keywords"], str) and "," in lights["keywords"]
+    persian = client.get(f"{V2}/services.json", params={"locale": "fa"}).json()
+    assert persian[codes.index("street-lights")]["service_name"] != "Street lights"
+
+
+def test_service_definition(client: TestClient) -> None:
+    definition = client.get(f"{V2}/services/business-licence-renewal.json").json()
+    assert definition["service_code"] == "business-licence-renewal"
+    by_code = {a["code"]: a for a in definition["attributes"]}
+    national = by_code["national_code"]
+    assert national["datatype"] == "string" and national["required"] is True
+    assert "national code" in national["datatype_description"]
+    assert national["variable"] is True and isinstance(national["order"], int)
+    assert by_code["documents"]["datatype"] == "multivaluelist"
+    assert {"key": "photo", "name": "A recent 3x4 cm photo"} in by_code["documents"]["values"]
+    assert by_code["district"]["datatype"] == "singlevaluelist"
+    assert by_code["district"]["values"][1]["key"] == "2"
+    assert by_code["appointment_date"]["datatype"] == "datetime"
+    lights = client.get(f"{V2}/services/street-lights.json").json()
+    attrs = {a["code"]: a for a in lights["attributes"]}
+    assert attrs["anonymous"]["values"] == [
+        {"key": "true", "name": "Yes"},
+        {"key": "false", "name": "No"},
+    ]
+    assert attrs["name"]["required"] is False  # asked only when anonymous is false
+    assert "anonymous" in attrs["name"]["datatype_description"]
+    assert [a["order"] for a in lights["attributes"]] == sorted(
+        a["order"] for a in lights["attributes"]
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["services/no-such.json", "services/bill-inquiry.json", "requests/00010000012.json"]
+)
+def test_unknown_things_are_404_in_the_spec_format(client: TestClient, path: str) -> None:
+    answer = client.get(f"{V2}/{path}")
+    assert answer.status_code == 404
+    [error] = answer.json()
+    assert error["code"] == 404 and "not found" in error["description"]
+
+
+def test_only_json_is_served(client: TestClient) -> None:
+    answer = client.get(f"{V2}/services.xml")
+    assert answer.status_code == 400
+    assert answer.json() == [
+        {"code": 400, "description": "format 'xml' is not supported; use .json"}
+    ]
+
+
+def test_filing_a_request(client: TestClient, database: Database, api_key: str) -> None:
+    answer = file(client, api_key, **STREET_LIGHT)
+    assert answer.status_code == 200, answer.text
+    [filed] = answer.json()
+    code = parse_tracking_code(filed["service_request_id"])
+    assert code.kiosk_number == 9999 and code.seq == 1
+    assert filed["account_id"] is None and filed["service_notice"]
+    with database.read() as session:
+        row = session.get_one(Request, filed["token"])
+    assert row.kiosk_id is None and row.channel == "open311"
+    assert row.answers["address"] == "Enghelab St 10"
+    assert row.answers["description"] == "Three lights flicker"
+    assert row.answers["anonymous"] is True
+    assert row.open311 is not None and row.open311["lat"] == 35.7
+    [shown] = client.get(f"{V2}/requests/{filed['service_request_id']}.json").json()
+    assert shown["service_request_id"] == filed["service_request_id"]
+    assert shown["status"] == "open" and shown["service_code"] == "street-lights"
+    assert shown["address"] == "Enghelab St 10, District 2" and shown["address_id"] == "2"
+    assert (shown["lat"], shown["long"]) == (35.7, 51.4)
+    assert shown["requested_datetime"] == "2026-11-27T09:00:00Z"
+    dashed = format_tracking_code(filed["service_request_id"])
+    assert client.get(f"{V2}/requests/{dashed}.json").status_code == 200
+    token = client.get(f"{V2}/tokens/{filed['token']}.json").json()
+    assert token == [{"service_request_id": filed["service_request_id"], "token": filed["token"]}]
+    second = file(client, api_key, **STREET_LIGHT).json()[0]
+    assert parse_tracking_code(second["service_request_id"]).seq == 2
+
+
+def test_multivaluelist_and_dates(client: TestClient, api_key: str) -> None:
+    answer = file(
+        client,
+        api_key,
+        service_code="business-licence-renewal",
+        **{
+            "attribute[national_code]": "0499370899",
+            "attribute[mobile]": "09121234567",
+            "attribute[licence_number]": "777",
+            "attribute[business_type]": "bakery",
+            "attribute[district]": "3",
+            "attribute[postal_code]": "1234567890",
+            "attribute[documents][]": ["photo", "previous_licence"],
+            "attribute[appointment_date]": "2026-11-30",
+            "attribute[appointment_time]": "morning",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_filing_errors(
+    client: TestClient, database: Database, api_key: str, clock: FakeClock
+) -> None:
+    missing_key = client.post(f"{V2}/requests.json", data={"service_code": "street-lights"})
+    assert missing_key.status_code == 400
+    assert missing_key.json() == [{"code": 400, "description": "api_key is required"}]
+    bad_key = file(client, "o311_wrong", **STREET_LIGHT)
+    assert bad_key.status_code == 403 and bad_key.json()[0]["code"] == 403
+    assert file(client, api_key, service_code="nope").status_code == 404
+    no_service = client.post(f"{V2}/requests.json", data={"api_key": api_key})
+    assert no_service.status_code == 400
+    invalid = file(
+        client, api_key, **{**STREET_LIGHT, "attribute[district]": "99", "attribute[how_many]": ""}
+    )
+    assert invalid.status_code == 400
+    descriptions = [e["description"] for e in invalid.json()]
+    assert "attribute[district]: Select one of the options shown" in descriptions
+    assert any(d.startswith("attribute[how_many]") for d in descriptions)
+    unknown = file(client, api_key, **{**STREET_LIGHT, "attribute[colour]": "red"})
+    assert unknown.status_code == 400 and "colour" in unknown.json()[0]["description"]
+    half = file(client, api_key, **{**STREET_LIGHT, "long": ""})
+    assert half.status_code == 400
+    with database.write() as session:
+        row = apikeys.valid(session, api_key)
+        assert row is not None
+        apikeys.revoke(session, row.id, clock())
+    assert file(client, api_key, **STREET_LIGHT).status_code == 403
+
+
+def test_request_list_filters(
+    client: TestClient, kiosk: SignedKiosk, database: Database, clock: FakeClock, api_key: str
+) -> None:
+    pushed = [
+        kiosk.transaction(),
+        kiosk.transaction(
+            service="traffic",
+            answers={
+                "district": "5",
+                "address": "Azadi Sq",
+                "problem_type": "signal_fault",
+                "anonymous": True,
+            },
+        ),
+    ]
+    results = kiosk.push(pushed).json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted"], results
+    filed = file(client, api_key, **STREET_LIGHT).json()[0]["service_request_id"]
+    with database.write() as session:
+        row = session.get_one(Request, pushed[0]["id"])
+        casework.set_status(session, row, "in_progress", "crew on the way", clock())
+    with database.write() as session:
+        row = session.get_one(Request, pushed[1]["id"])
+        casework.set_status(session, row, "closed", "done", clock())
+
+    def ids(**params: str) -> list[str]:
+        answer = client.get(f"{V2}/requests.json", params=params)
+        assert answer.status_code == 200, answer.text
+        return sorted(r["service_request_id"] for r in answer.json())
+
+    codes = [p["tracking_code"] for p in pushed]
+    assert ids() == sorted([*codes, filed])
+    assert ids(service_code="traffic") == [codes[1]]
+    assert ids(service_code="traffic,street-lights") == sorted([*codes, filed])
+    assert ids(status="closed") == [codes[1]]
+    assert ids(status="open") == sorted([codes[0], filed])
+    assert ids(service_request_id=f"{codes[0]},{filed}", status="closed") == sorted(
+        [codes[0], filed]
+    )  # service_request_id wins over the other filters
+    assert ids(start_date="2026-11-27T08:00:00Z", end_date="2026-11-27T08:45:00Z") == codes
+    assert ids(start_date="2026-11-27T12:30:00+03:30") == [filed]  # 09:00 UTC
+    [progress] = client.get(f"{V2}/requests/{codes[0]}.json").json()
+    assert (
+        progress["status"] == "open" and progress["status_notes"] == "in progress: crew on the way"
+    )
+    [closed] = client.get(f"{V2}/requests/{codes[1]}.json").json()
+    assert closed["status"] == "closed" and closed["status_notes"] == "done"
+    assert closed["updated_datetime"].endswith("Z")
+    clock.advance(days=120)
+    assert ids() == []  # 90 days by default
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ({"start_date": "2026-11-27"}, "timezone"),
+        ({"start_date": "yesterday"}, "W3C datetime"),
+        ({"status": "pending"}, "open or closed"),
+        ({"service_request_id": "123"}, "service_request_id"),
+        ({"start_date": "2026-11-28T00:00:00Z", "end_date": "2026-11-27T00:00:00Z"}, "after"),
+    ],
+)
+def test_bad_filters_are_400(client: TestClient, params: dict[str, str], needle: str) -> None:
+    answer = client.get(f"{V2}/requests.json", params=params)
+    assert answer.status_code == 400
+    assert needle in answer.json()[0]["description"]
+
+
+def test_surveys_are_not_open311_requests(client: TestClient, kiosk: SignedKiosk) -> None:
+    survey = kiosk.transaction(
+        {
+            "national_code": "0499370899",
+            "district": "3",
+            "cleaning": "4",
+            "green_space": "3",
+            "streets": "2",
+            "transport": "5",
+            "responsiveness": "1",
+        },
+        service="district-survey-1405-autumn",
+    )
+    assert kiosk.push([survey]).json()["results"][0]["status"] == "accepted"
+    assert client.get(f"{V2}/requests.json").json() == []
+    assert client.get(f"{V2}/requests/{survey['tracking_code']}.json").status_code == 404
+
+
+def test_jalali_conversion_of_gregorian_dates() -> None:
+    from cityserver.open311 import _as_jalali
+
+    assert _as_jalali("2026-11-30") == JalaliDate.from_gregorian(dt.date(2026, 11, 30)).isoformat()
+    assert _as_jalali("1405-09-09") == "1405-09-09"
