@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sync.conftest import server, server_db  # noqa: F401 - the city server fixtures
+
 SCREEN = (1920, 1080)
 XVFB_START_TIMEOUT_S = 30.0
 

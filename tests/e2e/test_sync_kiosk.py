@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import Settings
 from kiosk.core import Core
 from kiosk.models import TxState
-from tests.sync.conftest import Server, enroll, server, server_db  # noqa: F401 - fixtures
+from tests.sync.conftest import Server, enroll
 from tests.ui.conftest import make_kiosk
 from tests.ui.driver import Driver
 from ui.run import Kiosk
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def synced_kiosk(qtbot: QtBot, settings: Settings, server: Server) -> Iterator[Kiosk]:  # noqa: F811
+def synced_kiosk(qtbot: QtBot, settings: Settings, server: Server) -> Iterator[Kiosk]:
     from kiosk.core import open_core
 
     fast = dataclasses.replace(settings, sync=dataclasses.replace(settings.sync, interval=2))
@@ -56,7 +56,7 @@ def test_report_filed_offline_arrives_once_and_its_status_comes_back(
     qtbot: QtBot,
     synced_kiosk: Kiosk,
     server: Server,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     driver = Driver(qtbot, synced_kiosk)
     server.stop()  # the link is down

@@ -16,6 +16,7 @@ so the fates apply per request even though the kiosk's HTTP client keeps connect
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import struct
@@ -159,10 +160,8 @@ class FaultyProxy:
             upstream.close()
             client.close()
         except OSError:
-            try:
+            with contextlib.suppress(OSError):
                 client.close()
-            except OSError:
-                pass
 
 
 def _reset(sock: socket.socket) -> None:
