@@ -13,6 +13,7 @@ re-enrollment and keeps the queue untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -275,10 +276,9 @@ class SyncEngine:
                     return report
         except BaseException:
             if out is not None:  # the next batch is on the wire: let it land, then settle it
-                try:
-                    report = self._settle(client, out, report)
-                except SyncError:
-                    pass  # released by _settle; the first failure is the one to report
+                # (a failure there is released by _settle; the first failure is reported)
+                with contextlib.suppress(SyncError):
+                    self._settle(client, out, report)
             raise
 
     def _settle(self, client: SyncClient, out: _Out, report: CycleReport) -> CycleReport:
