@@ -104,6 +104,78 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_announcements_published ON announcements (published_at)",
         ),
     ),
+    Migration(
+        4,
+        "staff accounts, the hash-chained audit log, voids and the privacy purge",
+        (
+            "ALTER TABLE transactions ADD COLUMN void_reason TEXT",
+            "ALTER TABLE transactions ADD COLUMN voided_at VARCHAR(27)",
+            "ALTER TABLE transactions ADD COLUMN purged_at VARCHAR(27)",
+            "CREATE INDEX ix_transactions_created ON transactions (created_at)",
+            """
+            CREATE TABLE staff (
+                name VARCHAR(40) NOT NULL PRIMARY KEY,
+                name_key VARCHAR(40) NOT NULL UNIQUE,
+                role VARCHAR(16) NOT NULL CHECK (role IN ('clerk', 'admin')),
+                pin_hash VARCHAR(200) NOT NULL,
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until VARCHAR(27),
+                last_sign_in_at VARCHAR(27),
+                created_at VARCHAR(27) NOT NULL,
+                updated_at VARCHAR(27) NOT NULL,
+                disabled_at VARCHAR(27)
+            )
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq INTEGER NOT NULL PRIMARY KEY,
+                time VARCHAR(27) NOT NULL,
+                actor VARCHAR(80) NOT NULL,
+                action VARCHAR(32) NOT NULL,
+                details JSON NOT NULL CHECK (json_valid(details)),
+                prev_hash VARCHAR(64) NOT NULL,
+                hash VARCHAR(64) NOT NULL
+            )
+            """,
+            """
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed');
+            END
+            """,
+            """
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be removed');
+            END
+            """,
+            # The head (last seq and hash) lives in kiosk_state and only ever moves one step on.
+            """
+            INSERT INTO kiosk_state (key, value, updated_at) VALUES (
+                'audit.head',
+                '{"hash":"0000000000000000000000000000000000000000000000000000000000000000","seq":0}',
+                strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z'
+            )
+            """,
+            """
+            CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON kiosk_state
+            WHEN OLD.key = 'audit.head'
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit head record cannot be removed');
+            END
+            """,
+            """
+            CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON kiosk_state
+            WHEN OLD.key = 'audit.head' AND (
+                NEW.key IS NOT 'audit.head'
+                OR json_extract(NEW.value, '$.seq') IS NOT json_extract(OLD.value, '$.seq') + 1
+            )
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit head only moves forward, one entry at a time');
+            END
+            """,
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version
@@ -122,6 +194,9 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
         )
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted and overwritten content is zeroed, so purged personal data leaves no trace in
+    # free space of the file (kiosk.privacy checkpoints the WAL after a purge for the same reason).
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -64,7 +64,10 @@ class Transaction(Base):
     """One citizen submission, from the moment it is durable until the city has it."""
 
     __tablename__ = "transactions"
-    __table_args__ = (Index("ix_transactions_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_transactions_due", "state", "next_attempt_at"),
+        Index("ix_transactions_created", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUIDv7, forever
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -88,6 +91,10 @@ class Transaction(Base):
     acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     replaces_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("transactions.id"))
+    # schema 4: a clerk's void (reason with long digit runs redacted) and the privacy purge
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Counter(Base):
@@ -121,3 +128,42 @@ class Announcement(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffRole(StrEnum):
+    CLERK = "clerk"  # files for citizens, looks up, reprints, resolves rejected items, reports
+    ADMIN = "admin"  # everything a clerk does, plus staff accounts, settings and enrollment
+
+
+class StaffAccount(Base):
+    """A clerk or an admin of this kiosk. ``name`` is the staff id transactions carry."""
+
+    __tablename__ = "staff"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # normalised, as shown
+    name_key: Mapped[str] = mapped_column(String(40), unique=True)  # case-folded, for uniqueness
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    pin_hash: Mapped[str] = mapped_column(String(200))  # self-describing scrypt string
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditRecord(Base):
+    """One entry of the append-only, hash-chained audit log (triggers refuse UPDATE and DELETE).
+
+    ``action`` is plain text checked by :mod:`kiosk.audit`, so a new action needs no migration.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    time: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

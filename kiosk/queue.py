@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
@@ -73,6 +74,9 @@ class QueuedTransaction:
     acked_at: dt.datetime | None
     updated_at: dt.datetime
     replaces_id: str | None
+    void_reason: str | None = None
+    voided_at: dt.datetime | None = None
+    purged_at: dt.datetime | None = None  # personal answers removed (kiosk.privacy)
 
     @property
     def display_code(self) -> str:
@@ -122,11 +126,14 @@ class Queue:
         lang: str = "fa",
         today: dt.date | None = None,
         replaces_id: str | None = None,
+        conn: Connection | None = None,
     ) -> QueuedTransaction:
         """Validate ``answers`` and write one transaction durably; return it.
 
         Raises :class:`UnknownService`, :class:`NotQueued`, :class:`ValidationFailed` (with
         per-field errors in both languages) or ``ValueError``; in every case nothing is written.
+        With ``conn`` (an open write transaction of this database) the row is written there and
+        commits with it, so the caller can write related rows atomically (``kiosk.counter``).
         """
         service = self.catalog.service(service_code)
         if not service.queued:
@@ -138,9 +145,9 @@ class Queue:
             raise ValueError("a counter submission needs the clerk's staff id")
         cleaned = clean_answers(self.catalog, service, answers, today=today)
         tx_id = str(uuid7())
-        with self.db.write_core() as conn:
-            self._check_unique(conn, service, cleaned)
-            seq = conn.execute(_NEXT_SEQ).scalar_one()
+        with self.db.write_core() if conn is None else nullcontext(conn) as write:
+            self._check_unique(write, service, cleaned)
+            seq = write.execute(_NEXT_SEQ).scalar_one()
             now = self.clock()
             values: dict[str, Any] = {
                 "id": tx_id,
@@ -166,7 +173,7 @@ class Queue:
                 "updated_at": now,
                 "replaces_id": replaces_id,
             }
-            conn.execute(_INSERT, values)
+            write.execute(_INSERT, values)
         record = QueuedTransaction(**values)
         log.info(
             "queued %s seq=%d service=%s channel=%s", record.id, seq, service.code, channel.value

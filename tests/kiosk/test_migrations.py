@@ -11,10 +11,13 @@ import pytest
 from sqlalchemy import create_engine
 
 from kiosk import migrations
+from kiosk.audit import TRIGGERS, AuditAction, AuditLog
 from kiosk.catalog import Catalog
 from kiosk.db import Database
 from kiosk.models import Base, TxState
 from kiosk.queue import Queue
+from kiosk.staff import StaffStore
+from kiosk.state import StateStore
 from kiosk.tracking import make_tracking_code
 
 # A row as schema version 1 stored it (the columns of migration 1, nothing later).
@@ -116,6 +119,113 @@ def test_upgrade_from_v1_keeps_every_row(tmp_path: Path, mini_catalog: Catalog) 
     assert migrations.schema_version(conn) == migrations.HEAD
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+
+def make_v3(path: Path, rows: int) -> None:
+    """A schema-3 database as a kiosk of that version left it: queue rows (some resubmitted),
+    enrollment and cursors in kiosk_state, cached announcements."""
+    migrations.upgrade(path, target=3)
+    conn = sqlite3.connect(path)
+    states = ["pending", "in_flight", "rejected", "acked", "voided"]
+    columns = (*V1_COLUMNS, "server_status_note", "replaces_id")
+    with conn:
+        conn.executemany(
+            f"INSERT INTO transactions ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            [
+                (
+                    *v1_row(i, states[i % len(states)]),
+                    "در دست بررسی" if i % 4 == 0 else None,
+                    v1_row(i - 1, "")[0] if i % 10 == 0 else None,
+                )
+                for i in range(1, rows + 1)
+            ],
+        )
+        conn.execute("UPDATE counters SET value = ?", (rows,))
+        conn.executemany(
+            "INSERT INTO kiosk_state (key, value, updated_at) VALUES (?, ?, ?)",
+            [
+                (
+                    "enrollment",
+                    json.dumps(
+                        {
+                            "server_url": "http://127.0.0.1:8311",
+                            "kiosk_id": "k-1",
+                            "kiosk_number": 7,
+                            "secret": "s3cret",
+                            "enrolled_at": "2026-11-01T08:00:00.000000Z",
+                        }
+                    ),
+                    "2026-11-01T08:00:00.000000Z",
+                ),
+                ("cursor.statuses", '"c-42"', "2026-11-02T08:00:00.000000Z"),
+            ],
+        )
+        conn.execute(
+            "INSERT INTO announcements VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                "a-1",
+                json.dumps({"fa": "ساعت کاری", "en": "Opening hours"}, ensure_ascii=False),
+                json.dumps({"fa": "۸ تا ۱۴", "en": "8 to 14"}, ensure_ascii=False),
+                "2026-11-01T08:00:00.000000Z",
+                None,
+                "2026-11-01T08:00:00.000000Z",
+            ),
+        )
+    conn.close()
+
+
+def test_upgrade_from_v3_keeps_every_row_and_starts_the_audit_log(
+    tmp_path: Path, mini_catalog: Catalog
+) -> None:
+    path = tmp_path / "queue.db"
+    make_v3(path, 120)
+    conn = sqlite3.connect(path)
+    assert migrations.schema_version(conn) == 3
+    before = {
+        table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        for table in ("transactions", "kiosk_state", "announcements", "counters")
+    }
+    conn.close()
+
+    db = Database(path)  # opening migrates
+    try:
+        queue = Queue(db, mini_catalog, kiosk_number=7)
+        by_seq = {tx.seq: tx for tx in queue.list()}
+        assert len(by_seq) == 120
+        for seq in (1, 4, 10, 120):
+            tx, old = by_seq[seq], v1_row(seq, "")
+            assert (tx.id, tx.tracking_code, tx.answers) == (old[0], old[1], json.loads(old[6]))
+            assert tx.server_status_note == ("در دست بررسی" if seq % 4 == 0 else None)
+            assert tx.replaces_id == (v1_row(seq - 1, "")[0] if seq % 10 == 0 else None)
+            assert (tx.void_reason, tx.voided_at, tx.purged_at) == (None, None, None)
+        assert queue.counts()[TxState.VOIDED] == 24
+        assert StateStore(db).enrollment() is not None
+        audit = AuditLog(db)
+        assert audit.verify() == []
+        assert audit.count() == 0
+        assert StaffStore(db, audit).list() == []
+        entry = audit.append("cli:it", AuditAction.ENROLL, {"kiosk_id": "k-1"})
+        assert (entry.seq, entry.prev_hash) == (1, "0" * 64)
+        assert queue.submit("survey", {"national_code": "0499370899", "rating": "5"}).seq == 121
+    finally:
+        db.close()
+    assert (tmp_path / "queue.db.before-v4").exists()
+    conn = sqlite3.connect(path)
+    assert migrations.schema_version(conn) == migrations.HEAD
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    old_columns = len(before["transactions"][0])
+    after = conn.execute("SELECT * FROM transactions ORDER BY 1").fetchall()
+    assert [row[:old_columns] for row in after if row[3] <= 120] == before["transactions"]
+    assert conn.execute("SELECT * FROM announcements").fetchall() == before["announcements"]
+    kept_state = conn.execute(
+        "SELECT * FROM kiosk_state WHERE key IN ('enrollment', 'cursor.statuses') ORDER BY 1"
+    ).fetchall()
+    assert kept_state == before["kiosk_state"]
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert set(TRIGGERS) <= triggers
     conn.close()
 
 

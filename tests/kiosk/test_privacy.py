@@ -1,0 +1,274 @@
+"""The privacy purge: after acknowledgement + retention no personal answer is left in any file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.audit import AuditLog
+from kiosk.catalog import Catalog, parse_catalog
+from kiosk.counter import resubmit
+from kiosk.db import Database
+from kiosk.logs import setup_logging
+from kiosk.models import TxState
+from kiosk.outbox import ItemOutcome, Outbox
+from kiosk.privacy import SYSTEM_ACTOR, kept_answers, purge
+from kiosk.queue import Queue, QueuedTransaction
+from kiosk.receipt import build_receipt
+from kiosk.staff import StaffStore
+from tests.conftest import MINI_CATALOG, TODAY
+from tests.kiosk.fakes import FakeClock
+
+NATIONAL_CODE = "7391826456"
+MOBILE = "09357246813"
+ADDRESS = "کوچه‌ی زعفرانیه‌ی پنهان، پلاک هفتاد و هفت"
+NOTE = "Xylophone-Quokka free text that only this citizen wrote"
+SECRETS = (NATIONAL_CODE, MOBILE, ADDRESS, NOTE)
+
+
+def report(note: str = NOTE) -> dict[str, object]:
+    return {
+        "district": "2",
+        "problem": "off",
+        "address": ADDRESS,
+        "follow_up": "yes",
+        "mobile": MOBILE,
+        "note": note,
+    }
+
+
+class Kiosk:
+    def __init__(self, data_dir: Path, catalog: Catalog) -> None:
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.clock = FakeClock()
+        self.catalog = catalog
+        self.db = Database(data_dir / "queue.db")
+        self.queue = Queue(self.db, catalog, kiosk_number=123, clock=self.clock)
+        self.outbox = Outbox(self.db, clock=self.clock)
+        self.audit = AuditLog(self.db, self.clock)
+        self.staff = StaffStore(self.db, self.audit, self.clock)
+
+    def acknowledge(self, *txs: QueuedTransaction) -> None:
+        """As the sync engine does: claim what is due, and record the server's answer."""
+        wanted = {tx.id for tx in txs}
+        claimed = self.outbox.claim(1000)
+        self.outbox.record(
+            ItemOutcome(t.id, "accepted", f"srv-{t.seq}") for t in claimed if t.id in wanted
+        )
+        self.outbox.release([t.id for t in claimed if t.id not in wanted], "not this one", None)
+
+    def reject(self, tx: QueuedTransaction) -> None:
+        claimed = self.outbox.claim(1000)
+        self.outbox.record([ItemOutcome(tx.id, "rejected", reason="invalid", message=ADDRESS)])
+        self.outbox.release([t.id for t in claimed if t.id != tx.id], "not this one", None)
+
+    def purge(self, retention_days: int = 7) -> int:
+        return purge(self.db, self.catalog, retention_days, self.clock(), self.audit)
+
+    def get(self, tx: QueuedTransaction) -> QueuedTransaction:
+        found = self.queue.get(tx.id)
+        assert found is not None
+        return found
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path, mini_catalog: Catalog) -> Iterator[Kiosk]:
+    k = Kiosk(tmp_path / "data", mini_catalog)
+    yield k
+    k.db.close()
+
+
+@pytest.fixture
+def kiosk_logging(tmp_path: Path) -> Iterator[Path]:
+    """Every kiosk logger writes to the data dir's log file, at debug level."""
+    root = logging.getLogger()
+    level = root.level
+    path = setup_logging(tmp_path / "data" / "logs", "debug")
+    yield path
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def leftovers(data_dir: Path) -> list[tuple[str, str]]:
+    """(file, value) for every secret still found in any file under the data dir."""
+    found = []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for value in SECRETS:
+            forms = {
+                value.encode("utf-8"),
+                json.dumps(value).encode("ascii"),  # \\u escapes
+                value.encode("utf-16-le"),
+            }
+            if any(form in data for form in forms):
+                found.append((path.name, value))
+    return found
+
+
+def test_purge_leaves_no_personal_data_in_any_file(kiosk: Kiosk, kiosk_logging: Path) -> None:
+    admin = kiosk.staff.add("Clerk", "admin", "4826", by="cli:it")
+    lights = [kiosk.queue.submit("street-lights", report(), today=TODAY) for _ in range(30)]
+    survey = kiosk.queue.submit("survey", {"national_code": NATIONAL_CODE, "rating": "5"})
+    rejected = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    kiosk.reject(rejected)
+    fixed = resubmit(kiosk.queue, rejected.id, report(), admin, kiosk.audit, today=TODAY).new
+    for _ in range(3):  # the link was down: sent, no answer, back to pending (rows rewritten)
+        kiosk.clock.advance(minutes=10)
+        kiosk.outbox.release([t.id for t in kiosk.outbox.claim(1000)], "timeout", None)
+    kiosk.clock.advance(hours=2)
+    kiosk.acknowledge(*lights, survey, fixed)
+    assert leftovers(kiosk.data_dir)  # the test can see them before the purge
+
+    kiosk.clock.advance(days=7, minutes=1)
+    assert kiosk.purge() == 33  # 30 reports, the survey, the fixed one; the voided one too:
+    assert kiosk.get(rejected).purged_at is not None  # it was voided 7 days ago as well
+
+    assert leftovers(kiosk.data_dir) == []  # queue.db, -wal, -shm and logs/kiosk.log
+    assert (kiosk.data_dir / "queue.db-wal").stat().st_size == 0
+    assert kiosk_logging.exists()
+    kiosk.db.close()
+    assert leftovers(kiosk.data_dir) == []  # also once the WAL is folded in at close
+    kiosk.db = Database(kiosk.data_dir / "queue.db")
+    kiosk.queue.db = kiosk.db
+
+    purged = kiosk.get(lights[0])
+    assert purged.answers == {"district": "2", "problem": "off", "follow_up": True}
+    assert purged.purged_at == kiosk.clock.now
+    assert purged.tracking_code == lights[0].tracking_code
+    assert purged.state is TxState.ACKED
+    assert kiosk.get(survey).answers == {"rating": "5"}
+    assert kiosk.get(rejected).last_error is None  # the server's message quoted the address
+
+    receipt = build_receipt(
+        purged, kiosk.catalog, lang="fa", city="تهران", kiosk_name="کیوسک تست", reprint=True
+    )
+    assert receipt.tracking_digits == lights[0].tracking_code
+    assert receipt.reprint
+    assert not any(value in str(receipt) for value in SECRETS)
+
+
+@pytest.mark.parametrize("rows", [20, 60, 110])
+def test_no_old_bytes_survive_in_rebuilt_pages(kiosk: Kiosk, rows: int) -> None:
+    """Shrinking many rows makes SQLite rebuild pages, and a rebuilt page can keep old bytes in
+    its unallocated gap even with secure_delete (here: with 60 or 110 rows); VACUUM clears it."""
+    txs = [kiosk.queue.submit("street-lights", report(), today=TODAY) for _ in range(rows)]
+    kiosk.acknowledge(*txs)
+    kiosk.clock.advance(days=8)
+    assert kiosk.purge() == rows
+    assert leftovers(kiosk.data_dir) == []
+
+
+def test_nothing_unacknowledged_or_within_retention_is_touched(kiosk: Kiosk) -> None:
+    old_ack = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    recent_ack = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    rejected = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    in_flight = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    pending = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    kiosk.acknowledge(old_ack)
+    kiosk.reject(rejected)
+    kiosk.clock.advance(days=2)
+    kiosk.acknowledge(recent_ack)
+    kiosk.outbox.claim(1)  # in_flight now
+    assert kiosk.get(in_flight).state is TxState.IN_FLIGHT
+    kiosk.clock.advance(days=6)  # old_ack: 8 days ago; recent_ack: 6 days ago
+
+    assert kiosk.purge(retention_days=7) == 1
+    assert kiosk.get(old_ack).purged_at is not None
+    for tx in (recent_ack, rejected, in_flight, pending):
+        now = kiosk.get(tx)
+        assert now.purged_at is None, now.state
+        assert now.answers == tx.answers, now.state
+    assert kiosk.get(rejected).last_error is not None
+
+    kiosk.clock.advance(days=1)
+    assert kiosk.purge(retention_days=7) == 1  # recent_ack's turn
+    assert kiosk.purge(retention_days=7) == 0  # nothing twice
+    assert kiosk.get(pending).answers == pending.answers
+
+
+def test_a_zero_retention_purges_at_acknowledgement(kiosk: Kiosk) -> None:
+    tx = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    assert kiosk.purge(retention_days=0) == 0  # not acknowledged yet
+    kiosk.acknowledge(tx)
+    assert kiosk.purge(retention_days=0) == 1
+
+
+def test_an_unknown_service_loses_every_answer(kiosk: Kiosk) -> None:
+    survey = kiosk.queue.submit("survey", {"national_code": NATIONAL_CODE, "rating": "1"})
+    kiosk.acknowledge(survey)
+    data = json.loads(MINI_CATALOG.read_text(encoding="utf-8"))
+    data["services"] = [s for s in data["services"] if s["code"] != "survey"]
+    data["groups"] = [g for g in data["groups"] if g["code"] != "surveys"]
+    kiosk.catalog = parse_catalog(data)
+    kiosk.clock.advance(days=8)
+    assert kiosk.purge() == 1
+    assert kiosk.get(survey).answers == {}
+
+
+def test_kept_answers_follow_the_personal_flag(mini_catalog: Catalog) -> None:
+    answers = {
+        "district": "1",
+        "address": "x",
+        "mobile": MOBILE,
+        "floors": 3,
+        "visit": "1405/09/10",
+        "gone_question": "kept nowhere",
+    }
+    assert kept_answers(mini_catalog, "street-lights", answers) == {
+        "district": "1",
+        "floors": 3,
+        "visit": "1405/09/10",
+    }
+    assert kept_answers(mini_catalog, "no-such-service", answers) == {}
+
+
+def test_the_purge_is_audited(kiosk: Kiosk) -> None:
+    tx = kiosk.queue.submit("street-lights", report(), today=TODAY)
+    kiosk.acknowledge(tx)
+    kiosk.clock.advance(days=10)
+    assert kiosk.purge() == 1
+    assert kiosk.purge() == 0  # nothing purged: no entry
+    entries = kiosk.audit.entries()
+    assert [(e.actor, e.action) for e in entries] == [(SYSTEM_ACTOR, "purge")]
+    assert entries[0].details == {
+        "count": 1,
+        "retention_days": 7,
+        "before": "2026-11-30T08:00:00Z",
+    }
+    assert kiosk.audit.verify() == []
+
+
+def test_every_connection_uses_secure_delete(kiosk: Kiosk) -> None:
+    with kiosk.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+def test_old_migration_backups_are_removed(kiosk: Kiosk) -> None:
+    old = kiosk.data_dir / "queue.db.before-v4"
+    new = kiosk.data_dir / "queue.db.before-v5"
+    other = kiosk.data_dir / "notes.before-v1"
+    for path in (old, new, other):
+        path.write_bytes(b"a copy of the queue")
+    ten_days_ago = (kiosk.clock.now - dt.timedelta(days=10)).timestamp()
+    os.utime(old, (ten_days_ago, ten_days_ago))
+    os.utime(other, (ten_days_ago, ten_days_ago))
+    os.utime(new, (kiosk.clock.now.timestamp(),) * 2)
+    kiosk.purge()
+    assert not old.exists()
+    assert new.exists()
+    assert other.exists()
+
+
+def test_a_negative_retention_is_refused(kiosk: Kiosk) -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        kiosk.purge(retention_days=-1)
