@@ -219,6 +219,7 @@ def main() -> None:
         f"(batch {args.batch}); kiosk memory growth {growth_mb:.1f} MB"
     )
     print(f"limit (bulk insert into the server's database): {limit:,.0f}/s")
+    print("queue after the drain: " + ", ".join(f"{s.value} {c}" for s, c in counts.items()))
     print(
         json.dumps(
             {

@@ -33,7 +33,14 @@ class NoSuchRequest(LookupError):
 def status_page(session: Session, kiosk_id: str, since: int, limit: int) -> protocol.StatusPage:
     """Status changes of this kiosk's requests after cursor ``since``, oldest first."""
     rows = session.execute(
-        select(StatusEvent, Request.server_ref)
+        select(
+            StatusEvent.seq,
+            StatusEvent.request_id,
+            Request.server_ref,
+            StatusEvent.status,
+            StatusEvent.note,
+            StatusEvent.changed_at,
+        )  # columns, not ORM objects: a page is read once and thrown away
         .join(Request, Request.id == StatusEvent.request_id)
         .where(StatusEvent.kiosk_id == kiosk_id)
         .where(StatusEvent.seq > since)
@@ -44,15 +51,15 @@ def status_page(session: Session, kiosk_id: str, since: int, limit: int) -> prot
     rows = rows[:limit]
     updates: list[protocol.StatusUpdate] = [
         {
-            "id": event.request_id,
+            "id": request_id,
             "server_ref": ref,
-            "status": event.status,
-            "note": event.note,
-            "changed_at": iso(event.changed_at),
+            "status": status,
+            "note": note,
+            "changed_at": iso(changed_at),
         }
-        for event, ref in rows
+        for _seq, request_id, ref, status, note, changed_at in rows
     ]
-    cursor = rows[-1][0].seq if rows else since
+    cursor = rows[-1][0] if rows else since
     return {"updates": updates, "cursor": cursor, "more": more}
 
 

@@ -19,6 +19,15 @@ JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postg
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
+def db_text(value: datetime) -> str:
+    """:func:`kiosk.timeutil.to_db` of an aware datetime (``YYYY-MM-DDTHH:MM:SS.ffffffZ``), with
+    ``isoformat`` (C, no format string to interpret) instead of ``strftime``: the same text."""
+    utc = value.astimezone(UTC)
+    if utc.year < 1000:  # strftime writes such a year without zero padding
+        return to_db(value)
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" -> "Z"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime: ``timestamptz`` on PostgreSQL, fixed-width ISO text on SQLite.
 
@@ -41,7 +50,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime: the city server stores UTC times only")
         if dialect.name == "postgresql":
             return value.astimezone(UTC)
-        return to_db(value)
+        return db_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -31,7 +31,7 @@ class ServerState:
     maintenance: bool = False
 
 
-def get_state(request: Request) -> ServerState:
+async def get_state(request: Request) -> ServerState:  # async: no thread hop for a lookup
     state = request.app.state.server
     assert isinstance(state, ServerState)
     return state
@@ -40,7 +40,7 @@ def get_state(request: Request) -> ServerState:
 State = Annotated[ServerState, Depends(get_state)]
 
 
-def not_in_maintenance(state: State) -> None:
+async def not_in_maintenance(state: State) -> None:
     if state.maintenance:
         raise ApiError(
             503,

@@ -6,24 +6,29 @@ in the same order), and whatever did not go in is read back: a row with that id 
 ``duplicate``; no such row means another unique key refused it, which can only be a survey's
 ``survey_key`` (``already_answered``). Nothing is checked first and inserted second.
 
-An id already stored answers ``duplicate`` before its answers are checked again, so a retry of an
-accepted item is never refused because the catalog changed since.
+An item whose id is already stored answers ``duplicate`` whatever its answers: an item refused by
+the checks (its service gone from the catalog, say) is looked up too, so a retry of an accepted
+item is never refused because the catalog changed since. New items, the common case, cost no
+read at all: only the ids that did not go in, and the refused ones, are read back.
+
+Intake writes no status event: the push answer tells the kiosk that the city has the request,
+and status events are the changes the city makes after that.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from cityserver.catalogs import CatalogStore
-from cityserver.db import insert_ignore, lock_cursor, next_values
-from cityserver.models import Request, StatusEvent
+from cityserver.db import insert_ignore_returning, next_values
+from cityserver.models import Request
 from cityserver.validation import (
     Rejected,
     WireItem,
@@ -33,24 +38,16 @@ from cityserver.validation import (
     parse_item,
     survey_key,
 )
+from kiosk.catalog import Catalog
 from sync import protocol
 
 log = logging.getLogger("cityserver.intake")
 
 CHUNK: Final = 500  # ids per IN (...) query
 REQUESTS: Final = cast(Table, Request.__table__)
-STATUS_EVENTS: Final = cast(Table, StatusEvent.__table__)
 ALREADY_ANSWERED: Final = Rejected(
     protocol.REJECT_ALREADY_ANSWERED, "this national code has already answered this survey"
 )
-
-
-@dataclass
-class NewRow:
-    """A request ready to insert, and where its result goes."""
-
-    index: int
-    values: dict[str, Any]
 
 
 def _existing_refs(session: Session, ids: Sequence[str]) -> dict[str, str]:
@@ -62,11 +59,10 @@ def _existing_refs(session: Session, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def insert_requests(session: Session, rows: list[dict[str, Any]], now: datetime) -> dict[str, str]:
+def insert_requests(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
     """Insert ``rows`` (without ``server_ref``) if new; {id: server_ref} of those that went in.
 
-    Each new request also gets its first status event ("open"), which a kiosk pulls like any
-    later status.
+    Every row draws its reference first; one that does not go in leaves a gap in the sequence.
     """
     if not rows:
         return {}
@@ -74,27 +70,8 @@ def insert_requests(session: Session, rows: list[dict[str, Any]], now: datetime)
     for row, ref in zip(rows, refs, strict=True):  # references in the batch's order
         row["server_ref"] = str(ref)
     ordered = sorted(rows, key=lambda r: r["id"])  # locks in one order in every process
-    inserted_ids = set(
-        session.execute(insert_ignore(session, Request).returning(REQUESTS.c.id), ordered).scalars()
-    )
-    if not inserted_ids:
-        return {}
-    inserted = [r for r in rows if r["id"] in inserted_ids]
-    lock_cursor(session, "status_events")
-    session.execute(
-        insert(STATUS_EVENTS),
-        [
-            {
-                "request_id": r["id"],
-                "kiosk_id": r["kiosk_id"],
-                "status": protocol.STATUS_OPEN,
-                "note": "",
-                "changed_at": now,
-            }
-            for r in inserted
-        ],
-    )
-    return {r["id"]: r["server_ref"] for r in inserted}
+    inserted_ids = set(insert_ignore_returning(session, REQUESTS, ordered, "id"))
+    return {r["id"]: r["server_ref"] for r in rows if r["id"] in inserted_ids}
 
 
 def row_values(
@@ -123,6 +100,100 @@ def row_values(
     }
 
 
+@dataclass
+class CheckedBatch:
+    """A batch after the checks, before the database: what to insert and what to look up."""
+
+    size: int
+    malformed: dict[int, protocol.ItemResult] = field(default_factory=dict)
+    first_at: dict[str, int] = field(default_factory=dict)  # id -> index of its first copy
+    repeats: list[tuple[int, str]] = field(default_factory=list)  # later copies of an id
+    new_rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    refused: list[tuple[int, str, Rejected]] = field(default_factory=list)  # unless stored
+
+
+def check_batch(
+    session: Session,
+    catalogs: CatalogStore,
+    kiosk_id: str,
+    raw_items: Sequence[object],
+    now: datetime,
+) -> CheckedBatch:
+    """Check every item's shape, service and answers (reading only the catalogs).
+
+    Run it outside the write transaction: the checks are most of a push's work, and SQLite
+    has one writer at a time.
+    """
+    checked = CheckedBatch(len(raw_items))
+    first_at = checked.first_at
+    batch_keys: set[str] = set()
+    current = catalogs.current(session)
+    by_version: dict[str, list[Catalog]] = {}
+    for i, raw in enumerate(raw_items):
+        try:
+            item = parse_item(raw)
+        except Rejected as exc:
+            checked.malformed[i] = _rejected(item_id(raw), exc)
+            continue
+        if item.id in first_at:
+            checked.repeats.append((i, item.id))
+            continue
+        first_at[item.id] = i
+        try:
+            candidates = by_version.get(item.catalog_version)
+            if candidates is None:
+                candidates = catalogs.for_item(session, item.catalog_version, current)
+                by_version[item.catalog_version] = candidates
+            catalog, service = find_service(candidates, item.service_code)
+            answers = check_answers(catalog, service, item.answers, item.created_at.date())
+        except Rejected as exc:
+            checked.refused.append((i, item.id, exc))
+            continue
+        key = survey_key(service, answers)
+        if key is not None:
+            if key in batch_keys:  # rows go in sorted by id: decide the order here
+                checked.refused.append((i, item.id, ALREADY_ANSWERED))
+                continue
+            batch_keys.add(key)
+        checked.new_rows.append((i, row_values(item, kiosk_id, answers, key, now)))
+    return checked
+
+
+def store_batch(session: Session, checked: CheckedBatch) -> list[protocol.ItemResult]:
+    """Insert the new rows and answer each item, in order (in the write transaction)."""
+    results: list[protocol.ItemResult | None] = [None] * checked.size
+    for i, result in checked.malformed.items():
+        results[i] = result
+    new_rows = checked.new_rows
+    inserted = insert_requests(session, [values for _i, values in new_rows])
+    lost = [values["id"] for _i, values in new_rows if values["id"] not in inserted]
+    stored = _existing_refs(session, lost + [rid for _i, rid, _why in checked.refused])
+    for i, values in new_rows:
+        rid = values["id"]
+        if rid in inserted:
+            results[i] = {"id": rid, "status": protocol.ACCEPTED, "server_ref": inserted[rid]}
+        elif rid in stored:  # stored before, or by another process a moment ago
+            results[i] = {"id": rid, "status": protocol.DUPLICATE, "server_ref": stored[rid]}
+        else:
+            results[i] = _rejected(rid, ALREADY_ANSWERED)
+    for i, rid, why in checked.refused:
+        if rid in stored:
+            results[i] = {"id": rid, "status": protocol.DUPLICATE, "server_ref": stored[rid]}
+        else:
+            results[i] = _rejected(rid, why)
+            log.info("rejected %s: %s", rid, why.reason)
+    for i, rid in checked.repeats:
+        earlier = results[checked.first_at[rid]]
+        assert earlier is not None
+        repeat = protocol.ItemResult(**earlier)
+        if repeat["status"] != protocol.REJECTED:
+            repeat["status"] = protocol.DUPLICATE  # the first copy was stored: this one is not
+        results[i] = repeat
+    done = [r for r in results if r is not None]
+    assert len(done) == checked.size
+    return done
+
+
 def process_batch(
     session: Session,
     catalogs: CatalogStore,
@@ -131,74 +202,7 @@ def process_batch(
     now: datetime,
 ) -> list[protocol.ItemResult]:
     """One result per item, in order: accepted (new), duplicate (stored before) or rejected."""
-    results: list[protocol.ItemResult | None] = [None] * len(raw_items)
-    first_at: dict[str, int] = {}
-    repeats: list[tuple[int, str]] = []
-    parsed: list[tuple[int, WireItem]] = []
-    for i, raw in enumerate(raw_items):
-        try:
-            item = parse_item(raw)
-        except Rejected as exc:
-            results[i] = _rejected(item_id(raw), exc)
-            continue
-        if item.id in first_at:
-            repeats.append((i, item.id))
-        else:
-            first_at[item.id] = i
-            parsed.append((i, item))
-    known = _existing_refs(session, [item.id for _i, item in parsed])
-    current = catalogs.current(session)
-    new_rows: list[NewRow] = []
-    batch_keys: set[str] = set()
-    for i, item in parsed:
-        if item.id in known:
-            results[i] = {"id": item.id, "status": protocol.DUPLICATE, "server_ref": known[item.id]}
-            continue
-        try:
-            catalog, service = find_service(
-                catalogs.for_item(session, item.catalog_version, current), item.service_code
-            )
-            answers = check_answers(catalog, service, item.answers, item.created_at.date())
-        except Rejected as exc:
-            results[i] = _rejected(item.id, exc)
-            log.info("rejected %s: %s", item.id, exc.reason)
-            continue
-        key = survey_key(service, answers)
-        if key is not None and key in batch_keys:  # rows go in sorted by id: decide order here
-            results[i] = _rejected(item.id, ALREADY_ANSWERED)
-            continue
-        if key is not None:
-            batch_keys.add(key)
-        new_rows.append(NewRow(i, row_values(item, kiosk_id, answers, key, now)))
-    inserted = insert_requests(session, [r.values for r in new_rows], now)
-    lost = [r for r in new_rows if r.values["id"] not in inserted]
-    stored = _existing_refs(session, [r.values["id"] for r in lost])
-    for row in new_rows:
-        rid = row.values["id"]
-        if rid in inserted:
-            results[row.index] = {
-                "id": rid,
-                "status": protocol.ACCEPTED,
-                "server_ref": inserted[rid],
-            }
-        elif rid in stored:  # another process stored it a moment ago
-            results[row.index] = {
-                "id": rid,
-                "status": protocol.DUPLICATE,
-                "server_ref": stored[rid],
-            }
-        else:
-            results[row.index] = _rejected(rid, ALREADY_ANSWERED)
-    for i, rid in repeats:
-        earlier = results[first_at[rid]]
-        assert earlier is not None
-        repeat = protocol.ItemResult(**earlier)
-        if repeat["status"] != protocol.REJECTED:
-            repeat["status"] = protocol.DUPLICATE  # the first copy was stored: this one is not
-        results[i] = repeat
-    done = [r for r in results if r is not None]
-    assert len(done) == len(raw_items)
-    return done
+    return store_batch(session, check_batch(session, catalogs, kiosk_id, raw_items, now))
 
 
 def _rejected(rid: str, exc: Rejected) -> protocol.ItemResult:

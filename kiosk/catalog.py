@@ -173,6 +173,16 @@ class Field:
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
 
+    @cached_property
+    def choice_values(self) -> frozenset[str]:
+        """The values of :attr:`choices` (derived once: answers are checked against it)."""
+        return frozenset(c.value for c in self.choices)
+
+    @cached_property
+    def choice_order(self) -> Mapping[str, int]:
+        """Each choice value's position in :attr:`choices`."""
+        return {c.value: i for i, c in enumerate(self.choices)}
+
     @property
     def open311_datatype(self) -> str:
         return OPEN311_DATATYPES[self.type][0]
@@ -219,6 +229,11 @@ class Service:
     def field_keys(self) -> frozenset[str]:
         return frozenset(f.key for f in self.fields)
 
+    @cached_property
+    def bill_field(self) -> Field | None:
+        """The first field of type ``bill_id``, which a ``payment_id`` field is checked against."""
+        return next((f for f in self.fields if f.type is FieldType.BILL_ID), None)
+
     @property
     def queued(self) -> bool:
         """Whether submitting this service writes a transaction to the queue."""
@@ -252,6 +267,11 @@ class Catalog:
 
     def district(self, value: str) -> Choice | None:
         return next((d for d in self.districts if d.value == value), None)
+
+    @cached_property
+    def district_values(self) -> frozenset[str]:
+        """The values of :attr:`districts` (derived once: answers are checked against it)."""
+        return frozenset(d.value for d in self.districts)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,13 @@ from kiosk import identifiers
 from kiosk.catalog import Catalog, Field, FieldType, Service
 from kiosk.i18n import N_, Text
 from kiosk.jalali import JalaliDate
-from kiosk.text import digits_only, normalize_persian, to_ascii_digits
+from kiosk.text import (
+    _ARABIC_TO_PERSIAN_LETTERS,
+    _DROP_INVISIBLE,
+    digits_only,
+    normalize_persian,
+    to_ascii_digits,
+)
 
 Answer = str | int | bool | list[str]
 
@@ -29,6 +36,13 @@ YES_WORDS = frozenset({"yes", "y", "true", "1", "بله", "بلی", "آری", "�
 NO_WORDS = frozenset({"no", "n", "false", "0", "خیر", "نه"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The characters normalize_persian replaces or removes one by one (its translation tables); it
+# also NFC-normalises. Text with none of them that is NFC already comes back unchanged.
+_PERSIAN_CHANGES = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in sorted({*_DROP_INVISIBLE, *_ARABIC_TO_PERSIAN_LETTERS}))
+    + "]"
+)
 
 REQUIRED_MESSAGES: Mapping[FieldType, str] = {
     FieldType.TEXT: N_("Enter an answer"),
@@ -140,12 +154,24 @@ def clean_field(
     ``context`` holds the other cleaned answers (a payment ID is checked against the bill ID).
     Raises :class:`FieldError`.
     """
-    if is_blank(raw):
+    return _clean_value(catalog, service, f, raw, today, context)
+
+
+def _clean_value(
+    catalog: Catalog,
+    service: Service,
+    f: Field,
+    raw: object,
+    today: dt.date | None,
+    context: Mapping[str, Any] | None,
+) -> Answer | None:
+    # A string is the common answer: skip is_blank's general case for it.
+    if not raw.strip() if type(raw) is str else is_blank(raw):
         if f.required:
             raise _error(f, "required", REQUIRED_MESSAGES[f.type])
         return None
     if f.type is FieldType.PAYMENT_ID:
-        bill_field = next((g for g in service.fields if g.type is FieldType.BILL_ID), None)
+        bill_field = service.bill_field
         bill_id = (context or {}).get(bill_field.key) if bill_field is not None else None
         return _clean_payment(f, raw, bill_id if isinstance(bill_id, str) else None)
     cleaner = _CLEANERS[f.type]
@@ -174,20 +200,20 @@ def clean_answers(
             )
     cleaned: dict[str, Answer] = {}
     shown_keys: set[str] = set()
+    get = raw_answers.get
     for f in service.fields:
         cond = f.visible_when
         if cond is not None and (cond.field not in shown_keys or not cond.holds(cleaned)):
             continue
-        shown_keys.add(f.key)
+        key = f.key
+        shown_keys.add(key)
         try:
-            value = clean_field(
-                catalog, service, f, raw_answers.get(f.key), today=today, context=cleaned
-            )
+            value = _clean_value(catalog, service, f, get(key), today, cleaned)
         except FieldError as exc:
             errors.append(exc)
             continue
         if value is not None:
-            cleaned[f.key] = value
+            cleaned[key] = value
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -198,13 +224,23 @@ def clean_answers(
 
 
 def _as_text(f: Field, raw: object) -> str:
+    if type(raw) is str:  # the common case, and str() of a str is itself
+        return raw
     if isinstance(raw, bool) or not isinstance(raw, str | int):
         raise _error(f, "invalid", N_("Enter an answer"))
     return str(raw)
 
 
+def normalized(text: str) -> str:
+    """:func:`kiosk.text.normalize_persian` of ``text``, skipping its work (two translations and
+    two NFC passes) when there is nothing to change, as for most answers."""
+    if unicodedata.is_normalized("NFC", text) and not _PERSIAN_CHANGES.search(text):
+        return text
+    return normalize_persian(text)
+
+
 def _clean_text(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Answer:
-    text = normalize_persian(_as_text(f, raw)).strip()
+    text = normalized(_as_text(f, raw)).strip()
     text = _CONTROL.sub("", text)
     if f.type is FieldType.TEXT:
         text = " ".join(text.split())
@@ -242,8 +278,8 @@ def _clean_number(catalog: Catalog, f: Field, raw: object, today: dt.date) -> An
 
 def _clean_single(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Answer:
     value = to_ascii_digits(_as_text(f, raw)).strip()
-    valid = catalog.districts if f.type is FieldType.DISTRICT else f.choices
-    if not any(c.value == value for c in valid):
+    valid = catalog.district_values if f.type is FieldType.DISTRICT else f.choice_values
+    if value not in valid:
         raise _error(f, "invalid_choice", N_("Select one of the options shown"))
     return value
 
@@ -256,15 +292,15 @@ def _clean_multi(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Ans
     else:
         raise _error(f, "invalid_choice", N_("Select one of the options shown"))
     chosen: list[str] = []
+    valid = f.choice_values
     for item in items:
         if not item:
             continue
-        if f.choice(item) is None:
+        if item not in valid:
             raise _error(f, "invalid_choice", N_("Select one of the options shown"))
         if item not in chosen:
             chosen.append(item)
-    order = {c.value: i for i, c in enumerate(f.choices)}
-    chosen.sort(key=order.__getitem__)
+    chosen.sort(key=f.choice_order.__getitem__)
     if not chosen and f.required:
         raise _error(f, "required", REQUIRED_MESSAGES[f.type])
     if f.min_choices is not None and len(chosen) < f.min_choices:
@@ -279,7 +315,7 @@ def _clean_multi(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Ans
 def _clean_yes_no(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Answer:
     if isinstance(raw, bool):
         return raw
-    word = normalize_persian(to_ascii_digits(str(raw))).strip().lower()
+    word = normalized(to_ascii_digits(str(raw))).strip().lower()
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:

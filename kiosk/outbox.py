@@ -21,15 +21,40 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, text, update
 
 from kiosk.db import Database
 from kiosk.models import Transaction, TxState
 from kiosk.queue import QueuedTransaction
-from kiosk.timeutil import Clock, utcnow
+from kiosk.timeutil import Clock, to_db, utcnow
 
 ERROR_MAX = 500  # characters of an error message kept on the row
 _T = cast(Table, Transaction.__table__)
+
+# The wire form of a transaction (sync.protocol.WireTransaction), built in SQL.
+_CLAIM_ENCODED = text("""
+    UPDATE transactions
+    SET state = 'in_flight', attempts = attempts + 1, updated_at = :now
+    WHERE id IN (
+        SELECT id FROM transactions
+        WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+        ORDER BY seq LIMIT :limit
+    )
+    RETURNING seq, id, json_object(
+        'id', id, 'tracking_code', tracking_code, 'kiosk_number', kiosk_number, 'seq', seq,
+        'service_code', service_code, 'catalog_version', catalog_version,
+        'answers', json(answers), 'lang', lang, 'created_at', created_at, 'channel', channel,
+        'staff_id', staff_id, 'replaces_id', replaces_id)
+""")
+# Plain pysqlite executemany: one prepared statement, the rows bound in C (no ORM per row).
+_RECORD_ACKED = (
+    "UPDATE transactions SET state = 'acked', server_ref = ?, acked_at = ?, last_error = NULL,"
+    " next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight'"
+)
+_RECORD_REJECTED = (
+    "UPDATE transactions SET state = 'rejected', last_error = ?, next_attempt_at = NULL,"
+    " updated_at = ? WHERE id = ? AND state = 'in_flight'"
+)
 _FIELDS = tuple(QueuedTransaction.__dataclass_fields__)
 
 
@@ -92,46 +117,36 @@ class Outbox:
         claimed.sort(key=lambda tx: tx.seq)
         return claimed
 
+    def claim_encoded(self, limit: int) -> list[tuple[str, str]]:
+        """Like :meth:`claim`, but each transaction comes as (id, its wire JSON object), built
+        by SQLite itself: the sync engine's fast path, with no decoding and re-encoding."""
+        now = to_db(self.clock())
+        with self.db.write_core() as conn:
+            rows = sorted(
+                conn.execute(_CLAIM_ENCODED, {"now": now, "limit": limit}).all(),
+                key=lambda r: int(r[0]),
+            )
+        return [(str(r[1]), str(r[2])) for r in rows]
+
     def record(self, outcomes: Iterable[ItemOutcome]) -> tuple[int, int]:
-        """Store the server's answers; return (acknowledged, rejected) counts."""
-        now = self.clock()
-        acked: list[dict[str, object]] = []
-        rejected: list[dict[str, object]] = []
+        """Store the server's answers; return (acknowledged, rejected) counts.
+
+        One prepared statement per kind, executed for all rows at once.
+        """
+        now = to_db(self.clock())
+        acked: list[tuple[str | None, str, str, str]] = []
+        rejected: list[tuple[str, str, str]] = []
         for item in outcomes:
             if item.status in ("accepted", "duplicate"):
-                acked.append({"b_id": item.id, "b_ref": item.server_ref})
+                acked.append((item.server_ref, now, now, item.id))
             elif item.status == "rejected":
                 reason = f"{item.reason or 'rejected'}: {item.message or ''}".strip(": ")
-                rejected.append({"b_id": item.id, "b_error": reason[:ERROR_MAX]})
+                rejected.append((reason[:ERROR_MAX], now, item.id))
         with self.db.write_core() as conn:
             if acked:
-                conn.execute(
-                    update(_T)
-                    .where(_T.c.id == bindparam("b_id"))
-                    .where(_T.c.state == TxState.IN_FLIGHT)
-                    .values(
-                        state=TxState.ACKED,
-                        server_ref=bindparam("b_ref"),
-                        acked_at=now,
-                        last_error=None,
-                        next_attempt_at=None,
-                        updated_at=now,
-                    ),
-                    acked,
-                )
+                conn.exec_driver_sql(_RECORD_ACKED, acked)
             if rejected:
-                conn.execute(
-                    update(_T)
-                    .where(_T.c.id == bindparam("b_id"))
-                    .where(_T.c.state == TxState.IN_FLIGHT)
-                    .values(
-                        state=TxState.REJECTED,
-                        last_error=bindparam("b_error"),
-                        next_attempt_at=None,
-                        updated_at=now,
-                    ),
-                    rejected,
-                )
+                conn.exec_driver_sql(_RECORD_REJECTED, rejected)
         return len(acked), len(rejected)
 
     def release(self, ids: Sequence[str], error: str, retry_at: dt.datetime | None) -> None:

@@ -57,12 +57,15 @@ IN_FLIGHT_RETRY_S = 5.0
 SYNCED_CATALOG = "current.json"
 
 
+Encoded = tuple[str, str]  # (transaction id, its wire JSON object)
+
+
 @dataclass(frozen=True)
 class _Out:
     """A batch on the wire: its future answer and the rows it carries."""
 
     future: Future[p.PushResponse]
-    batch: list[QueuedTransaction]
+    batch: list[Encoded]
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ class SyncEngine:
         out: _Out | None = None
         try:
             while True:
-                batch = self.outbox.claim(self.batch_size)
+                batch = self.outbox.claim_encoded(self.batch_size)
                 previous = out
                 out = _Out(self._pool.submit(self._send, client, batch), batch) if batch else None
                 if previous is not None:
@@ -303,21 +306,21 @@ class SyncEngine:
             online=True,
         )
 
-    def _release(self, batch: Sequence[QueuedTransaction], exc: SyncError) -> None:
+    def _release(self, batch: Sequence[Encoded], exc: SyncError) -> None:
         retry_at: dt.datetime | None = None
         if isinstance(exc, RetryLater):
             retry_at = self.clock() + dt.timedelta(seconds=exc.seconds)
-        still_in_flight = [tx.id for tx in batch]
+        still_in_flight = [tx_id for tx_id, _ in batch]
         self.outbox.release(still_in_flight, str(exc), retry_at)
 
-    def _push(self, client: SyncClient, batch: Sequence[QueuedTransaction]) -> tuple[int, int]:
+    def _push(self, client: SyncClient, batch: Sequence[Encoded]) -> tuple[int, int]:
         """Send one batch and store the answers, splitting it in two on 413."""
         try:
             response = self._send(client, batch)
         except TooLarge:
             if len(batch) == 1:
                 outcome = ItemOutcome(
-                    batch[0].id,
+                    batch[0][0],
                     p.REJECTED,
                     reason="too_large",
                     message="the server refuses this transaction as too large",
@@ -330,10 +333,8 @@ class SyncEngine:
             return first[0] + second[0], first[1] + second[1]
         return self._record(batch, response)
 
-    def _record(
-        self, batch: Sequence[QueuedTransaction], response: p.PushResponse
-    ) -> tuple[int, int]:
-        sent = {tx.id for tx in batch}
+    def _record(self, batch: Sequence[Encoded], response: p.PushResponse) -> tuple[int, int]:
+        sent = {tx_id for tx_id, _ in batch}
         outcomes = [
             ItemOutcome(
                 r["id"], r["status"], r.get("server_ref"), r.get("reason"), r.get("message")
@@ -343,22 +344,22 @@ class SyncEngine:
         ]
         counts = self.outbox.record(outcomes)
         answered = {o.id for o in outcomes}
-        missing = [tx.id for tx in batch if tx.id not in answered]
+        missing = [tx_id for tx_id, _ in batch if tx_id not in answered]
         if missing:  # the server left some out: they stay safe and go again later
             self.outbox.release(missing, "no answer for this item in the server's response", None)
         return counts
 
-    def _send(self, client: SyncClient, batch: Sequence[QueuedTransaction]) -> p.PushResponse:
+    def _send(self, client: SyncClient, batch: Sequence[Encoded]) -> p.PushResponse:
         key = str(uuid.uuid4())
-        wire = [to_wire(tx) for tx in batch]
+        items = [wire for _, wire in batch]
         try:
-            return client.push(key, wire)
+            return client.push_encoded(key, items)
         except AuthFailed as exc:
             if exc.code != p.AUTH_CLOCK_SKEW:
                 raise
             # The answer carried the server's time; the offset is corrected: sign again.
             log.warning("clock skew reported by the server; offset now %.0f s", self.offset.seconds)
-            return client.push(key, wire)
+            return client.push_encoded(key, items)
 
     # -- pull ------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 
 from cityserver import migrations
 from cityserver.cli.common import Commands, database
@@ -36,6 +37,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from cityserver.app import create_app
 
     app = create_app(settings)
+    # Everything made so far (modules, the app, the catalog) lives as long as the process: move
+    # it out of the cyclic garbage collector's view, whose full passes over it otherwise cost
+    # several milliseconds each, a few times per 1000-item push.
+    gc.collect()
+    gc.freeze()
     print(f"cityserver: database {display_url(settings.db_url)}", flush=True)
     print(f"cityserver: listening on http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

@@ -219,5 +219,5 @@ def _file(
         "survey_key": None,
         "open311": extra,
     }
-    intake.insert_requests(session, [row], now)
+    intake.insert_requests(session, [row])
     return row

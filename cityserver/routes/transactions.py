@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import re
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from cityserver import batches, intake, schemas
-from cityserver.deps import AuthKiosk, RawBody, ServerState, State, not_in_maintenance
+from cityserver.deps import AuthKiosk, RawBody, State, not_in_maintenance
 from cityserver.errors import ApiError
 from sync import protocol
 
@@ -76,9 +77,10 @@ def push(request: Request, kiosk: AuthKiosk, body: RawBody, state: State) -> JSO
         assert claim.response is not None
         return JSONResponse({**claim.response, "server_time": state.clock().timestamp()})
     try:
-        results = state.db.write_retrying(
-            lambda session: _store(session, state, kiosk.id, key, items)
-        )
+        now = state.clock()
+        with state.db.read() as session:  # the checks need only the catalogs
+            checked = intake.check_batch(session, state.catalogs, kiosk.id, items, now)
+        results = state.db.write_retrying(lambda session: _store(session, key, checked, now))
     except BaseException:
         with contextlib.suppress(Exception):  # the original error matters more
             batches.release(state.db, key)
@@ -92,9 +94,8 @@ def push(request: Request, kiosk: AuthKiosk, body: RawBody, state: State) -> JSO
 
 
 def _store(
-    session: Session, state: ServerState, kiosk_id: str, key: str, items: list[object]
+    session: Session, key: str, checked: intake.CheckedBatch, now: datetime
 ) -> list[protocol.ItemResult]:
-    now = state.clock()
-    results = intake.process_batch(session, state.catalogs, kiosk_id, items, now)
+    results = intake.store_batch(session, checked)
     batches.finish(session, key, {"results": results}, now)
     return results

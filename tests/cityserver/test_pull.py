@@ -24,26 +24,35 @@ def test_status_updates_page_by_cursor_and_only_for_this_kiosk(
     other = enroll(client, database, clock, name="Other")
     mine = [kiosk.transaction() for _ in range(3)]
     kiosk.push(mine)
-    other.push([other.transaction()])
+    other.push([theirs := other.transaction()])
+    # intake is not a status change: the push answer told the kiosk the city has them
+    assert kiosk.get(protocol.PATH_STATUSES, "since=0").json() == {
+        "updates": [],
+        "cursor": 0,
+        "more": False,
+    }
     clock.advance(hours=2)
     set_status(database, mine[1]["id"], "in_progress", "crew sent", clock)
+    set_status(database, theirs["id"], "in_progress", "", clock)
+    set_status(database, mine[2]["id"], "in_progress", "", clock)
     set_status(database, mine[1]["id"], "closed", "fixed", clock)
 
     page = kiosk.get(protocol.PATH_STATUSES, "since=0&limit=2").json()
     assert set(page) == set(protocol.StatusPage.__annotations__)
-    assert [u["status"] for u in page["updates"]] == ["open", "open"]
+    assert [u["status"] for u in page["updates"]] == ["in_progress", "in_progress"]
     assert page["more"] is True
     seen = page["updates"]
     while page["more"]:
         page = kiosk.get(protocol.PATH_STATUSES, f"since={page['cursor']}&limit=2").json()
         seen += page["updates"]
     assert [(u["id"], u["status"]) for u in seen] == [
-        (mine[0]["id"], "open"),
-        (mine[1]["id"], "open"),
-        (mine[2]["id"], "open"),
         (mine[1]["id"], "in_progress"),
+        (mine[2]["id"], "in_progress"),
         (mine[1]["id"], "closed"),
     ]
+    assert {u["server_ref"] for u in seen} == {
+        r["server_ref"] for r in kiosk.push([mine[1], mine[2]]).json()["results"]
+    }
     assert seen[-1]["note"] == "fixed"
     assert seen[-1]["changed_at"] == "2026-11-27T11:00:00Z"
     assert all(set(u) == set(protocol.StatusUpdate.__annotations__) for u in seen)
