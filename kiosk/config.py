@@ -1,6 +1,7 @@
 """Settings: a TOML file, ``KIOSK_*`` environment overrides and command-line options.
 
-Precedence, lowest first: built-in defaults, the config file, the environment, the command line.
+Precedence, lowest first: built-in defaults, the config file, the settings overrides, the
+environment, the command line.
 Every value is checked when the kiosk starts; an error names the key (or variable) and the form
 it expects, so IT staff can fix it without reading code. The same code runs from a source
 checkout, an installed wheel and a PyInstaller build: nothing here depends on where the program
@@ -10,15 +11,21 @@ file is.
   directory when it is writable (``/var/lib/municipal-kiosk`` on Linux, ``%PROGRAMDATA%`` on
   Windows), else the per-user one;
 * config file: ``--config``, else ``KIOSK_CONFIG``, else ``kiosk.toml`` in the data dir (optional);
+* settings overrides: ``settings.toml`` in the data dir (optional), written by the admin panel
+  with :func:`write_overrides`. The packaged kiosk's config file in ``/etc`` is read-only for the
+  service (``ProtectSystem=strict``), so what staff change on the kiosk lives in the data dir;
 * a setting ``key`` in section ``[section]`` is overridden by ``KIOSK_SECTION_KEY``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import json
 import os
 import sys
+import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +35,7 @@ from urllib.parse import urlsplit
 
 APP_NAME: Final = "municipal-kiosk"
 CONFIG_FILENAME: Final = "kiosk.toml"
+OVERRIDES_FILENAME: Final = "settings.toml"
 ENV_PREFIX: Final = "KIOSK_"
 ENV_DATA_DIR: Final = "KIOSK_DATA_DIR"
 ENV_CONFIG: Final = "KIOSK_CONFIG"
@@ -233,6 +241,11 @@ class Settings:
         return self.data_dir / "receipts"
 
     @property
+    def overrides_path(self) -> Path:
+        """The settings overrides written by the admin panel (see :func:`write_overrides`)."""
+        return self.data_dir / OVERRIDES_FILENAME
+
+    @property
     def catalog_dir(self) -> Path:
         """The catalog synced from the city server."""
         return self.data_dir / "catalog"
@@ -297,18 +310,27 @@ def load_settings(
     elif explicit:
         raise ConfigError(f"config file {cfg_path} does not exist")
 
+    overrides_path = resolved_dir / OVERRIDES_FILENAME
+    override_values = _read_toml(overrides_path) if overrides_path.exists() else {}
+
     sections: dict[str, Any] = {}
     for section, cls in SECTIONS.items():
-        raw_section = file_values.get(section, {})
+        layers = [  # highest first
+            (overrides_path.name, override_values.get(section, {})),
+            (cfg_path.name, file_values.get(section, {})),
+        ]
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             parse: Parser = f.metadata["parse"]
             name = env_name(section, f.name)
             if name in env:
                 values[f.name] = _parse(parse, env[name], name, env[name])
-            elif f.name in raw_section:
-                where = f"{cfg_path.name}: [{section}] {f.name}"
-                values[f.name] = _parse(parse, raw_section[f.name], where, raw_section[f.name])
+                continue
+            for source, raw_section in layers:
+                if f.name in raw_section:
+                    where = f"{source}: [{section}] {f.name}"
+                    values[f.name] = _parse(parse, raw_section[f.name], where, raw_section[f.name])
+                    break
         sections[section] = cls(**values)
 
     return Settings(
@@ -371,6 +393,104 @@ def _read_toml(path: Path) -> dict[str, Any]:
                     f"known keys: {', '.join(keys)}"
                 )
     return data
+
+
+# -- the settings overrides (the admin panel's settings) ---------------------------------------
+
+
+def read_overrides(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The overrides in ``data_dir`` as written (``{}`` when there are none); checked like the
+    config file, so a malformed one raises :class:`ConfigError` naming it."""
+    path = data_dir / OVERRIDES_FILENAME
+    if not path.exists():
+        return {}
+    return {section: dict(values) for section, values in _read_toml(path).items()}
+
+
+def write_overrides(data_dir: Path, changes: Mapping[str, object]) -> dict[str, dict[str, Any]]:
+    """Merge ``changes`` (``{"ui.idle_timeout": 120, ...}``; ``None`` removes an override) into
+    the overrides file of ``data_dir``, atomically (a temporary file, then ``os.replace``).
+
+    Every value is checked with the setting's own parser first, and nothing is written when one
+    is wrong: :class:`ConfigError` names the file and the key. Returns the overrides now in force.
+    """
+    current = read_overrides(data_dir)
+    for dotted, value in changes.items():
+        section, _, key = dotted.partition(".")
+        cls = SECTIONS.get(section)
+        fields = {f.name: f for f in dataclasses.fields(cls)} if cls is not None else {}
+        if key not in fields:
+            raise ConfigError(f"{OVERRIDES_FILENAME}: {dotted}: not a kiosk setting")
+        if value is None:
+            current.get(section, {}).pop(key, None)
+            continue
+        where = f"{OVERRIDES_FILENAME}: [{section}] {key}"
+        parsed = _parse(fields[key].metadata["parse"], value, where, value)
+        current.setdefault(section, {})[key] = _plain(parsed)
+    current = {s: values for s, values in current.items() if values}
+    _write_atomically(data_dir / OVERRIDES_FILENAME, _dump_toml(current))
+    return current
+
+
+def _plain(value: Any) -> str | int | float | bool:
+    """A parsed setting in the form its parser reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot write a setting of type {type(value).__name__}")
+
+
+def _toml_value(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    # JSON's escapes are TOML's, except that TOML also wants DEL escaped
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _dump_toml(data: Mapping[str, Mapping[str, Any]]) -> str:
+    lines = [
+        "# Settings changed on this kiosk (admin panel). They override the config file and are",
+        "# overridden by KIOSK_* environment variables. Written by the kiosk: edit with care.",
+    ]
+    for section in SECTIONS:
+        values = data.get(section)
+        if not values:
+            continue
+        lines += ["", f"[{section}]"]
+        lines += [f"{key} = {_toml_value(values[key])}" for key in sorted(values)]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
 
 def ensure_data_dir(settings: Settings) -> None:

@@ -1,8 +1,9 @@
-"""Set up once, at start: the font, locale, layout direction, translators and style sheet.
+"""Set up once, at start: the font, locale, layout direction, translators and palette.
 
 After Anki's ``setupLangAndBackend``: the layout direction follows the language, ``QLocale`` is
 set as the default, and Qt's own ``qtbase_fa`` translator covers Qt's built-in strings. Our own
-strings go through gettext (``kiosk.i18n``), not Qt's ``tr``.
+strings go through gettext (``kiosk.i18n``), not Qt's ``tr``. The theme's style sheet is not set
+on the application but on each part of the main window (see ``ui.mainwindow``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.i18n import is_rtl
 from ui.fonts import load_fonts
-from ui.theme import Theme, palette, stylesheet
+from ui.theme import Theme, palette
 
 log = logging.getLogger("ui")
 
@@ -23,7 +24,8 @@ _LOCALES = {
     "fa": QLocale(QLocale.Language.Persian, QLocale.Country.Iran),
     "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
 }
-_translators: list[QTranslator] = []
+_loaded: dict[str, QTranslator | None] = {}  # Qt's own translations, read once per language
+_installed: list[QTranslator] = []
 
 
 def app() -> QApplication:
@@ -50,23 +52,33 @@ def apply_language(lang: str) -> None:
     application.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )
-    for translator in _translators:
-        application.removeTranslator(translator)
-    _translators.clear()
-    if lang != "en":
-        translator = QTranslator(application)
+    for installed in _installed:
+        application.removeTranslator(installed)
+    _installed.clear()
+    translator = _qt_translator(lang) if lang != "en" else None
+    if translator is not None:
+        application.installTranslator(translator)
+        _installed.append(translator)
+
+
+def _qt_translator(lang: str) -> QTranslator | None:
+    """Qt's own translation for ``lang``, read from disk the first time it is needed."""
+    if lang not in _loaded:
+        qt = QTranslator()
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(f"qtbase_{lang}", folder):
-            application.installTranslator(translator)
-            _translators.append(translator)
+        if qt.load(f"qtbase_{lang}", folder):
+            _loaded[lang] = qt
         else:
             log.warning("Qt's own %s translation is missing from %s", lang, folder)
+            _loaded[lang] = None
+    return _loaded[lang]
 
 
 def apply_theme(theme: Theme) -> None:
+    """The palette and font of the application (for what the style sheets do not reach)."""
     application = app()
     application.setPalette(palette(theme))
-    application.setStyleSheet(stylesheet(theme))
     font = application.font()
-    font.setPixelSize(theme.metrics.body)
-    application.setFont(font)
+    if font.pixelSize() != theme.metrics.body:
+        font.setPixelSize(theme.metrics.body)
+        application.setFont(font)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.i18n import N_
-from kiosk.receipt import format_date, format_time
 from kiosk.text import localize_digits
 from ui.context import UiContext
 from ui.status import SyncStatus
@@ -24,6 +23,7 @@ class Header(QFrame):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("header")
+        self.setStyleSheet(ctx.style_sheet)  # a part of the window: see ui.mainwindow
         set_role(self, Role.HEADER)
         m = ctx.theme.metrics
         row = hbox(self, margin=max(2, m.gap // 2), spacing=m.gap * 2)
@@ -67,6 +67,8 @@ class Header(QFrame):
         waiting = tr(N_("{count} waiting to send"), count=status.queue_depth)
         parts = [state, waiting]
         if status.last_sync is not None:
+            from kiosk.receipt import format_date, format_time  # loads the queue: not at start
+
             parts.append(
                 tr(
                     N_("last sync {date} {time}"),

@@ -3,6 +3,11 @@
 Any touch, click or key restarts the idle period (except while the warning shows: then only its
 "More time" button does, so a stray touch cannot hide it). The main window decides what idle
 means on each screen (the home screen goes to the attract screen; a journey warns first).
+
+The watcher filters the events of the kiosk's window (its ``QWindow``), where every touch,
+click and key arrives before Qt hands it to a widget, and not those of the whole application:
+an application-wide filter would run Python for every event of every widget (each paint,
+layout and style change), which slows every screen change.
 """
 
 from __future__ import annotations

@@ -1,54 +1,46 @@
 """The kiosk window: header, the screens, the on-screen keyboard and the idle warning.
 
-All wiring between them is in :meth:`MainWindow._connect_signals`; screens never reach each
-other, they ask the window to move (``Screen.navigate``) or to end the session
+All wiring between them is in :meth:`MainWindow._connect_signals` (and
+:meth:`MainWindow._connect_screen` for each screen, built the first time it is needed); screens
+never reach each other, they ask the window to move (``Screen.navigate``) or to end the session
 (``Screen.finish``).
+
+There is no application-wide style sheet: each part of the window (header, failure line, idle
+warning, each screen) carries the theme's sheet, so a theme switch re-styles what shows now and a
+hidden screen is re-styled when it is next entered, instead of every widget of every screen at
+once. The home screen is never re-styled: a switch shows its copy in the new theme
+(``ui.home_copies``). Likewise a language switch retranslates what shows; a screen's ``enter``
+does the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import shiboken6
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QKeyEvent, QPaintEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.i18n import N_, is_rtl
-from kiosk.models import TxState
 from ui import appsetup
 from ui.context import UiContext
 from ui.header import Header
+from ui.home_copies import HomeCopies
 from ui.idle import IdleWatcher
-from ui.screens.announcements import AnnouncementsScreen
-from ui.screens.attract import AttractScreen
+from ui.keyboard_dock import KeyboardDock
 from ui.screens.base import Screen, ScreenId
-from ui.screens.bill_result import BillResultScreen
-from ui.screens.check import CheckScreen
-from ui.screens.confirmation import ConfirmationScreen
-from ui.screens.home import HomeScreen
-from ui.screens.question import QuestionScreen
-from ui.screens.track import TrackScreen
+from ui.screens.registry import screen_class
 from ui.status import SyncStatus
 from ui.theme import Role, ThemeName
 from ui.widgets.common import label, vbox
-from ui.widgets.keyboard import Layout, OnScreenKeyboard
 from ui.widgets.timeout import TimeoutOverlay
+
+if TYPE_CHECKING:
+    from ui.widgets.keyboard import OnScreenKeyboard
 
 log = logging.getLogger("ui")
 
-SCREENS: tuple[type[Screen], ...] = (
-    AttractScreen, HomeScreen, QuestionScreen, CheckScreen, ConfirmationScreen,
-    BillResultScreen, TrackScreen, AnnouncementsScreen,
-)  # fmt: skip
 STATUS_REFRESH_MS = 15_000
 
 
@@ -65,6 +57,8 @@ class ScreenStack(QStackedWidget):
 
 
 class MainWindow(QWidget):
+    first_painted = Signal()  # once, when the window has painted for the first time
+
     def __init__(
         self, ctx: UiContext, *, idle_ms: int | None = None, warning_s: int | None = None
     ) -> None:
@@ -75,22 +69,20 @@ class MainWindow(QWidget):
         ui = ctx.settings.ui
         self.header = Header(ctx)
         self.stack = ScreenStack()
-        self.keyboard = OnScreenKeyboard(ctx.theme, ctx.lang)
-        self.keyboard.hide()
         self.failure = label(role=Role.ERROR)
+        self.failure.setStyleSheet(ctx.style_sheet)
         self.failure.hide()
-        box = vbox(self)
-        self.window_box = box
+        box = self.window_box = vbox(self)
         box.addWidget(self.header)
         box.addWidget(self.failure)
         box.addWidget(self.stack, 1)
-        box.addWidget(self.keyboard)
-        self.screens: dict[ScreenId, Screen] = {}
-        for cls in SCREENS:
-            screen = cls(ctx)
-            self.screens[cls.screen_id] = screen
-            self.stack.addWidget(screen)
-        self.current: Screen = self.screens[ScreenId.HOME]
+        self.dock = KeyboardDock(ctx, self, box)  # the keyboard: made when first needed
+        self.screens: dict[ScreenId, Screen] = {}  # built on first use (screen_for)
+        self.homes = HomeCopies(lambda: self._new_screen(ScreenId.HOME))
+        # Home tiles have the style sheet's min-height until the theme is first switched, then
+        # HomeScreen.apply_theme's (1.35 or 1.6 targets): as the kiosk always looked (see move_to).
+        self._theme_switched = False
+        self.current: Screen = self.screen_for(ScreenId.HOME)
         self.overlay = TimeoutOverlay(ctx, self)
         self.idle = IdleWatcher(
             idle_ms or ui.idle_timeout * 1000, warning_s or ui.idle_warning, self
@@ -98,7 +90,6 @@ class MainWindow(QWidget):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.painted = False
-        self._keyboard_target: QWidget | None = None
         self._pending_catalog: Any = None
         self._connect_signals()
         self.move_to(ScreenId.HOME)
@@ -107,9 +98,7 @@ class MainWindow(QWidget):
     # -- wiring --------------------------------------------------------------------------
 
     def _connect_signals(self) -> None:
-        for screen in self.screens.values():
-            screen.navigate.connect(self.on_navigate)
-            screen.finish.connect(self.end_session)
+        # Each screen is wired as it is built (screen_for() calls _connect_screen).
         self.header.home.connect(self.end_session)
         self.header.language.connect(self.on_language_button)
         self.header.large_text.connect(self.on_large_text_button)
@@ -118,7 +107,7 @@ class MainWindow(QWidget):
         self.ctx.theme_changed.connect(self.on_theme_changed)
         self.ctx.status_changed.connect(self.header.show_status)
         self.ctx.runner.failed.connect(self.on_background_failure)
-        self.keyboard.enter_pressed.connect(self.on_enter)
+        self.dock.enter_pressed.connect(self.on_enter)
         self.idle.idle.connect(self.on_idle)
         self.idle.tick.connect(self.overlay.show_countdown)
         self.idle.expired.connect(self.on_idle_expired)
@@ -126,12 +115,32 @@ class MainWindow(QWidget):
         self.overlay.end_now.connect(self.on_idle_expired)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
+        self.ctx.core_opened.connect(self.on_core_opened)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self.on_focus_changed)
-        app.installEventFilter(self.idle)
+        # The idle watcher filters the window's QWindow (showEvent), not the application.
+
+    def _connect_screen(self, screen: Screen) -> None:
+        screen.navigate.connect(self.on_navigate)
+        screen.finish.connect(self.end_session)
 
     # -- navigation ----------------------------------------------------------------------
+
+    def screen_for(self, screen_id: ScreenId) -> Screen:
+        """The screen ``screen_id``, built (and wired) the first time it is needed."""
+        if screen_id is ScreenId.HOME:
+            self.screens[screen_id] = self.homes.get(self.ctx.style_sheet)
+        screen = self.screens.get(screen_id)
+        if screen is None:
+            screen = self.screens[screen_id] = self._new_screen(screen_id)
+        return screen
+
+    def _new_screen(self, screen_id: ScreenId) -> Screen:
+        screen = screen_class(screen_id)(self.ctx, self.stack)  # no re-parenting later
+        self._connect_screen(screen)
+        self.stack.addWidget(screen)
+        return screen
 
     @Slot(object, dict)
     def on_navigate(self, target: ScreenId, params: dict[str, Any]) -> None:
@@ -139,9 +148,15 @@ class MainWindow(QWidget):
 
     def move_to(self, target: ScreenId, **params: Any) -> None:
         self.current.leave()
-        screen = self.screens[target]
+        screen = self.screen_for(target)
+        if screen.styleSheet() != self.ctx.style_sheet:  # hidden during a theme switch
+            screen.before_restyle()
+            self._style(screen)
+            screen.apply_theme()
         self.current = screen
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(screen)  # shown: polished by now
+        if target is ScreenId.HOME and self._theme_switched:
+            screen.apply_theme()  # the tile heights, over the style sheet's (see __init__)
         self.stack.updateGeometry()
         self.header.set_home_visible(target not in (ScreenId.HOME, ScreenId.ATTRACT))
         self.header.setVisible(target is not ScreenId.ATTRACT)
@@ -149,17 +164,18 @@ class MainWindow(QWidget):
         screen.enter(**params)
         self.update_keyboard(self.focusWidget())
         self.idle.restart()
-        if target is ScreenId.CONFIRMATION:
-            self.refresh_status()
+        if target is ScreenId.CONFIRMATION:  # one more waiting: after the page is painted
+            QTimer.singleShot(1, self.refresh_status)
 
     @Slot()
     def end_session(self) -> None:
         """Wipe everything of this citizen and go home: answers, screens, keyboard, overlay."""
         self.overlay.hide()
         self.idle.restart()
-        self.keyboard.clear()
-        self.keyboard.hide()
-        self._keyboard_target = None
+        self.dock.clear()
+        focused = self.focusWidget()
+        if focused is not None:  # no text box keeps (and re-shows) the keyboard meanwhile
+            focused.clearFocus()
         for screen in self.screens.values():
             screen.wipe()
         default = self.ctx.settings.ui.language
@@ -216,23 +232,38 @@ class MainWindow(QWidget):
         self.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if is_rtl(lang) else Qt.LayoutDirection.LeftToRight
         )
-        if isinstance(self.current, QuestionScreen):
+        if self.current.screen_id is ScreenId.QUESTION:
+            from ui.screens.question import QuestionScreen
+
+            assert isinstance(self.current, QuestionScreen)
             self.current.store_raw()
-        self.keyboard.set_language(lang)
         self.header.retranslate()
         self.overlay.retranslate()
-        for screen in self.screens.values():
-            screen.retranslate()
+        self.current.retranslate()  # the others when they are entered
         self.update_keyboard(self.focusWidget())
 
     @Slot(object)
     def on_theme_changed(self, _theme: object) -> None:
+        self._theme_switched = True
         appsetup.apply_theme(self.ctx.theme)
-        self.keyboard.set_theme(self.ctx.theme)
+        self._style(self.header)  # the failure line and the warning when they show
+        if self.current.screen_id is ScreenId.HOME:
+            self.move_to(ScreenId.HOME)  # its copy in this theme
+        else:  # hidden screens when they are entered (move_to)
+            self.current.before_restyle()
+            self._style(self.current)
+            self.current.apply_theme()
+        self.dock.set_theme()
         self.header.retranslate()
-        for screen in self.screens.values():
-            screen.apply_theme()
         self.update_keyboard(self.focusWidget())
+
+    def _style(self, part: QWidget) -> bool:
+        """Give a part of the window the theme's style sheet unless it has it; whether it had
+        to (the failure line and the idle warning get it when they show)."""
+        if part.styleSheet() == self.ctx.style_sheet:
+            return False
+        part.setStyleSheet(self.ctx.style_sheet)
+        return True
 
     # -- keyboard ------------------------------------------------------------------------
 
@@ -240,43 +271,21 @@ class MainWindow(QWidget):
     def on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         self.update_keyboard(new)
 
+    def prepare(self) -> None:
+        """Build what a first journey needs (the question screen, the keyboard, the home screen
+        in the other colours), in idle time after start-up rather than at a citizen's tap."""
+        self.screen_for(ScreenId.QUESTION)
+        self.dock.prepare()
+        normal = self.ctx.theme_name is ThemeName.NORMAL
+        other = ThemeName.CONTRAST if normal else ThemeName.NORMAL  # same sizes: same layout
+        self.homes.get(self.ctx.style_sheet_for(other, self.ctx.large_text))
+
     def update_keyboard(self, widget: QWidget | None) -> None:
-        """Show the keyboard the focused text box asks for, attached to it.
+        self.dock.update(widget, self.current)
 
-        Focus moving elsewhere on the same screen (the error summary takes it) keeps the
-        keyboard on its text box; it hides when no text box of the current screen is left.
-        """
-        if isinstance(widget, QLineEdit | QPlainTextEdit) and self.current.isAncestorOf(widget):
-            kind = widget.property("keyboard")
-            layout = (
-                Layout(kind)
-                if isinstance(kind, str)
-                else (Layout.FA if self.ctx.lang == "fa" else Layout.EN)
-            )
-            if layout is not self.keyboard.layout_kind():
-                self.keyboard.set_layout(layout)
-            self._place_keyboard(self.current.keyboard_slot())
-            self.keyboard.attach(widget)
-            self._keyboard_target = widget
-            self.keyboard.show()
-            return
-        target = self._keyboard_target
-        if (
-            target is not None
-            and shiboken6.isValid(target)
-            and target.isVisible()
-            and self.current.isAncestorOf(target)
-        ):
-            return
-        self._keyboard_target = None
-        self.keyboard.attach(None)
-        self.keyboard.hide()
-
-    def _place_keyboard(self, slot: QBoxLayout | None) -> None:
-        """Move the keyboard into the screen's slot, or to the bottom of the window."""
-        layout = slot if slot is not None else self.window_box
-        if layout.indexOf(self.keyboard) < 0:
-            layout.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignBottom)
+    @property
+    def keyboard(self) -> OnScreenKeyboard:
+        return self.dock.keyboard
 
     @Slot()
     def on_enter(self) -> None:
@@ -292,10 +301,17 @@ class MainWindow(QWidget):
 
     @Slot()
     def refresh_status(self) -> None:
-        queue = self.ctx.core.queue
-        self.ctx.runner.run(queue.counts, on_success=self.on_counts)
+        if self.ctx.core_is_open:  # else on_core_opened does it
+            queue = self.ctx.core.queue
+            self.ctx.runner.run(queue.counts, on_success=self.on_counts)
 
-    def on_counts(self, counts: dict[TxState, int]) -> None:
+    @Slot(object)
+    def on_core_opened(self, _core: object) -> None:
+        self.refresh_status()
+
+    def on_counts(self, counts: dict[Any, int]) -> None:
+        from kiosk.models import TxState
+
         depth = counts[TxState.PENDING] + counts[TxState.IN_FLIGHT]
         status = self.ctx.status
         self.ctx.set_status(
@@ -330,23 +346,23 @@ class MainWindow(QWidget):
             return
         self._pending_catalog = None
         settings = self.ctx.settings
-        self.ctx.core.use_catalog(catalog, settings.catalog_dir / "current.json")
-        old = self.screens[ScreenId.HOME]
-        home = HomeScreen(self.ctx)
-        home.navigate.connect(self.on_navigate)
-        home.finish.connect(self.end_session)
-        self.screens[ScreenId.HOME] = home
-        self.stack.insertWidget(self.stack.indexOf(old), home)
-        self.stack.removeWidget(old)
-        old.deleteLater()
-        if self.current is old:
+        self.ctx.use_catalog(catalog, settings.catalog_dir / "current.json")
+        old = self.homes.drop_all()
+        self._theme_switched = False  # a new home screen, as at start (see __init__)
+        home = self.screen_for(ScreenId.HOME)
+        if self.current in old:
             self.current = home
             self.stack.setCurrentWidget(home)
             home.enter()
+        for copy in old:
+            self.stack.removeWidget(copy)
+            copy.deleteLater()
+        self.prepare()
         log.info("now using catalog %s", catalog.version)
 
     @Slot(object)
     def on_background_failure(self, exc: object) -> None:
+        self._style(self.failure)
         self.failure.setText(
             self.ctx.t(
                 N_(
@@ -364,15 +380,25 @@ class MainWindow(QWidget):
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()  # exists once shown; installing twice is harmless
+        if handle is not None:
+            handle.installEventFilter(self.idle)  # every touch and key reaches it first
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        self.painted = True
+        if not self.painted:
+            self.painted = True
+            self.first_painted.emit()
 
     def shutdown(self) -> None:
         self.status_timer.stop()
         self.idle.stop()
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.removeEventFilter(self.idle)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.removeEventFilter(self.idle)
             app.focusChanged.disconnect(self.on_focus_changed)
         self.ctx.runner.wait_for_done()

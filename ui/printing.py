@@ -17,14 +17,19 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol
-
-from PySide6.QtGui import QImage
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from kiosk.config import ConfigError, Settings
-from kiosk.receipt import Receipt, local_time
 from kiosk.timeutil import Clock, utcnow
-from ui.receipt import ROLL_WIDTH_PX, render_receipt_image, render_receipt_pdf
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
+    from kiosk.receipt import Receipt
+
+# Drawing receipts (ui.receipt, segno) and kiosk.receipt (which loads the queue and SQLAlchemy)
+# are imported when a receipt is printed: the kiosk chooses its printer at start, before its
+# first paint, and prints only later.
 
 log = logging.getLogger("ui.printing")
 
@@ -80,6 +85,8 @@ class PdfSpoolPrinter:
     def path_for(self, receipt: Receipt) -> Path:
         if not re.fullmatch(r"[0-9]{1,32}", receipt.tracking_digits):
             raise ValueError(f"not a tracking code: {receipt.tracking_digits!r}")
+        from kiosk.receipt import local_time
+
         stamp = local_time(self.clock()).strftime("%Y%m%d-%H%M%S")
         suffix = "-reprint" if receipt.reprint else ""
         return self.spool_dir / f"{receipt.tracking_digits}-{stamp}{suffix}.pdf"
@@ -94,6 +101,8 @@ class PdfSpoolPrinter:
             raise PrinterError("io", f"cannot write to the spool folder: {exc}") from exc
         tmp = Path(tmp_name)
         try:
+            from ui.receipt import render_receipt_pdf
+
             render_receipt_pdf(receipt, tmp)
             if tmp.stat().st_size == 0:
                 raise OSError(errno.EIO, "the PDF came out empty")
@@ -235,6 +244,8 @@ class EscposPrinter:
         return escpos_printer.File(s.target, **profile)
 
     def _width(self, printer: Any) -> int:
+        from ui.receipt import ROLL_WIDTH_PX
+
         if self.width_px:
             return self.width_px
         try:
@@ -246,6 +257,8 @@ class EscposPrinter:
     def print_receipt(self, receipt: Receipt) -> str:
         printer: Any = None
         try:
+            from ui.receipt import render_receipt_image
+
             printer = self._factory()
             raster = _to_pil(render_receipt_image(receipt, self._width(printer)))
             printer.open()
@@ -268,6 +281,7 @@ class EscposPrinter:
 def _to_pil(image: QImage) -> Any:
     """A QImage (Grayscale8) as a PIL image, for python-escpos."""
     from PIL import Image  # python-escpos depends on Pillow
+    from PySide6.QtGui import QImage
 
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
     data = bytes(gray.constBits())[: gray.sizeInBytes()]

@@ -8,10 +8,11 @@ remain for the next.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.forms import Answer
-from kiosk.queue import QueuedTransaction
+if TYPE_CHECKING:  # the queue module loads SQLAlchemy: not before the first paint
+    from kiosk.forms import Answer
+    from kiosk.queue import QueuedTransaction
 
 
 @dataclass

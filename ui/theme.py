@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -190,18 +191,35 @@ def make_theme(
     return Theme(THEMES[name], Metrics(pixels_per_mm(diagonal_in, resolution), large_text))
 
 
+def repolish(widget: QWidget) -> None:
+    """Apply the style sheet again after a dynamic property changed.
+
+    Only a widget that was polished already needs it: a new one is polished, with its
+    properties as they are then, when it is first shown or measured.
+    """
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+
+
+def set_property(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property the style sheet selects on; re-polish only if it changed."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        repolish(widget)
+
+
 def set_role(widget: QWidget, role: Role) -> None:
-    """Give ``widget`` its colours (through the style sheet) and re-polish it."""
-    widget.setProperty("role", role.value)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    """Give ``widget`` its colours (through the style sheet)."""
+    set_property(widget, "role", role.value)
 
 
 def set_boxed(widget: QWidget, role: Role) -> None:
     """A framed box (panel, error summary): the role's colours and a border around it."""
     widget.setProperty("boxed", True)
-    set_role(widget, role)
+    widget.setProperty("role", role.value)
+    repolish(widget)
 
 
 def role_of(widget: QWidget) -> Role | None:
@@ -297,7 +315,8 @@ def stylesheet(theme: Theme) -> str:
         QPushButton:pressed {{ border: 4px solid {c.focus}; }}
         QFrame[boxed="true"][role="error_box"] {{ border: 5px solid {c.error_border}; }}
         QFrame[boxed="true"][role="panel"] {{ border: 3px solid {c.border}; }}
-        QLabel[role="error"] {{ font-weight: bold; }}
+        QLabel[role="error"], QLabel[bold="true"] {{ font-weight: bold; }}
+        QLabel[role="tile"] {{ background: transparent; }}
         QFrame[boxed="true"][role="overlay"] {{ border: 6px solid {c.fg(Role.OVERLAY)}; }}
         """
     )

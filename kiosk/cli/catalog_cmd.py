@@ -10,7 +10,6 @@ from typing import Any
 from kiosk.catalog import Catalog, CatalogError, Field, Service, load_catalog
 from kiosk.cli.output import print_json, table
 from kiosk.config import Settings
-from kiosk.core import catalog_path_for
 
 EXIT_INVALID = 1
 
@@ -31,6 +30,8 @@ def register(sub: Any) -> None:
 
 
 def _catalog(settings: Settings) -> Catalog:
+    from kiosk.core import catalog_path_for  # loads SQLAlchemy: only for the commands that need it
+
     return load_catalog(catalog_path_for(settings))
 
 

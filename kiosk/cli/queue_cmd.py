@@ -1,18 +1,28 @@
-"""``kiosk submit``, ``kiosk queue list|show`` and ``kiosk status``."""
+"""``kiosk submit``, ``kiosk queue list|show`` and ``kiosk status``.
+
+The core's database modules (``kiosk.core``, ``kiosk.models``, ``kiosk.queue``: SQLAlchemy) are
+imported inside the commands: every ``kiosk`` command builds this parser, and most never open the
+database (``kiosk run`` paints its first screen before it does).
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from kiosk import __version__, migrations
+from kiosk import __version__
 from kiosk.cli.output import duration, fail, print_json, table, when
 from kiosk.config import Settings
-from kiosk.core import open_core
 from kiosk.i18n import LANGUAGES
-from kiosk.models import Channel, TxState
-from kiosk.queue import QueuedTransaction
 from kiosk.timeutil import iso, utcnow
+
+if TYPE_CHECKING:
+    from kiosk.queue import QueuedTransaction
+
+# The values of kiosk.models.TxState and Channel, for the parser without importing the models
+# (tests/ui/test_startup.py checks that they match).
+TX_STATES: Final = ("pending", "in_flight", "acked", "rejected", "voided")
+CHANNELS: Final = ("kiosk", "counter")
 
 
 def register(sub: Any) -> None:
@@ -28,7 +38,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--lang", choices=LANGUAGES, help="the citizen's language (default: ui.language)"
     )
-    p.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.KIOSK.value)
+    p.add_argument("--channel", choices=CHANNELS, default="kiosk")
     p.add_argument("--staff", metavar="ID", help="clerk id (required with --channel counter)")
     p.add_argument("--json", action="store_true", help="print the transaction as JSON")
     p.set_defaults(func=cmd_submit)
@@ -36,7 +46,7 @@ def register(sub: Any) -> None:
     q = sub.add_parser("queue", help="look at the local queue")
     qsub = q.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
     ql = qsub.add_parser("list", help="transactions, newest first")
-    ql.add_argument("--state", choices=[s.value for s in TxState])
+    ql.add_argument("--state", choices=TX_STATES)
     ql.add_argument("--limit", type=_positive, default=None)
     ql.add_argument("--json", action="store_true")
     ql.set_defaults(func=cmd_queue_list)
@@ -72,6 +82,9 @@ def parse_answers(pairs: list[str]) -> dict[str, str | list[str]]:
 
 
 def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.core import open_core
+    from kiosk.models import Channel
+
     answers = parse_answers(args.answer)
     if args.channel == Channel.COUNTER.value and not args.staff:
         fail("--channel counter needs --staff ID")
@@ -106,6 +119,9 @@ def _row(tx: QueuedTransaction) -> list[str]:
 
 
 def cmd_queue_list(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.core import open_core
+    from kiosk.models import TxState
+
     core = open_core(settings)
     try:
         state = TxState(args.state) if args.state else None
@@ -127,6 +143,8 @@ def cmd_queue_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.core import open_core
+
     core = open_core(settings)
     try:
         tx = core.queue.get(args.ref)
@@ -164,18 +182,25 @@ def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk import migrations
+    from kiosk.core import open_core
+    from kiosk.models import TxState
+
     core = open_core(settings)
     try:
         counts = core.queue.counts()
         oldest = core.queue.oldest_unsent()
         catalog_version = core.catalog.version
+        enrollment = core.state.enrollment()
+        record = core.state.sync_record()
+        number = core.kiosk_number
     finally:
         core.close()
     now = utcnow()
     age = (now - oldest).total_seconds() if oldest is not None else None
     info: dict[str, Any] = {
         "version": __version__,
-        "kiosk_number": settings.station.number,
+        "kiosk_number": number,
         "data_dir": str(settings.data_dir),
         "database": str(settings.database_path),
         "schema_version": migrations.HEAD,
@@ -183,11 +208,19 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         "counts": {s.value: counts[s] for s in TxState},
         "oldest_unsent_at": iso(oldest) if oldest is not None else None,
         "oldest_unsent_age_seconds": int(age) if age is not None else None,
+        "enrollment": enrollment.public() if enrollment is not None else None,
+        "sync": {
+            "online": record.online,
+            "last_success_at": iso(record.last_success_at) if record.last_success_at else None,
+            "last_attempt_at": iso(record.last_attempt_at) if record.last_attempt_at else None,
+            "last_error": record.last_error,
+            "needs_enrollment": record.needs_enrollment,
+        },
     }
     if args.json:
         print_json(info)
         return 0
-    print(f"kiosk {__version__}, kiosk number {settings.station.number:04d}")
+    print(f"kiosk {__version__}, kiosk number {number:04d}")
     print(f"data dir: {settings.data_dir}")
     print(f"catalog:  {catalog_version}")
     print("queue:    " + ", ".join(f"{s.value} {counts[s]}" for s in TxState))
@@ -195,4 +228,14 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"oldest unsent: {duration(age)} old (since {when(oldest)})")
     else:
         print("oldest unsent: none, everything is delivered")
+    if enrollment is None:
+        print("server:   not enrolled (kiosk enroll --server URL --token T)")
+    else:
+        print(f"server:   {enrollment.server_url} (kiosk id {enrollment.kiosk_id})")
+        print(
+            f"last sync: {when(record.last_success_at)}"
+            + (f"; last error: {record.last_error}" if record.last_error else "")
+        )
+        if record.needs_enrollment:
+            print("the server refused this kiosk: enroll it again")
     return 0

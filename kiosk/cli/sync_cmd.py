@@ -1,6 +1,7 @@
 """``kiosk enroll``, ``kiosk sync --once`` and ``kiosk demo``: the commands that reach the server.
 
-``sync`` (which uses requests) is imported inside the commands; the core never loads it.
+``sync`` (which uses requests) is imported inside the commands; the core never loads it. So are
+``kiosk.core`` and ``kiosk.state`` (SQLAlchemy): every ``kiosk`` command builds this parser.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from typing import Any
 from kiosk import __version__
 from kiosk.cli.output import fail, print_json
 from kiosk.config import Settings
-from kiosk.core import open_core
-from kiosk.state import Enrollment
 from kiosk.timeutil import utcnow
 
 EXIT_FAILED = 1
@@ -44,6 +43,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.core import open_core
+    from kiosk.state import Enrollment
     from sync.client import AuthFailed, Refused, SyncClient, SyncError
 
     try:
@@ -83,6 +84,7 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.core import open_core
     from sync.engine import SyncEngine
 
     core = open_core(settings)
@@ -109,6 +111,15 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    import importlib.util
+
+    from kiosk.resources import is_frozen
+
+    if is_frozen() or importlib.util.find_spec("cityserver") is None:
+        fail(
+            "kiosk demo needs the reference city server, which this build does not include; "
+            "run it from a source checkout: ./scripts/run demo"
+        )
     from kiosk.demo import run_demo
 
     return run_demo(

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,13 @@ from kiosk.cli.output import fail
 from kiosk.config import Settings
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, *, run_only: bool = False) -> None:
     r = sub.add_parser("run", help="open the kiosk (fullscreen; the default command)")
     r.add_argument("--windowed", action="store_true", help="a normal window, for development")
     r.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
-    r.set_defaults(func=cmd_run)
+    r.set_defaults(func=cmd_run, open_log_later=True)
+    if run_only:  # kiosk run itself (see kiosk.cli.build_parser)
+        return
 
     s = sub.add_parser("screenshot", help="render a screen to PNG, offscreen, with demo data")
     s.add_argument("--screen", metavar="NAME", help="which screen (see --list)")
@@ -41,16 +44,26 @@ def _size(value: str) -> tuple[int, int]:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.run import NoDisplay, run
-
+    # No cyclic garbage worth collecting is made while the kiosk loads and paints its first
+    # screen, and the collector's passes over everything being loaded cost several ms of that
+    # start: ui.run turns it back on once the first screen is painted.
+    gc.disable()
+    open_log = getattr(args, "open_log", lambda: None)  # the log file: after the first paint
     try:
-        return run(
-            settings,
-            windowed=getattr(args, "windowed", False),
-            quit_after_paint=getattr(args, "quit_after_first_paint", False),
-        )
-    except NoDisplay as exc:
-        fail(str(exc))
+        from ui.run import NoDisplay, run
+
+        try:
+            return run(
+                settings,
+                windowed=getattr(args, "windowed", False),
+                quit_after_paint=getattr(args, "quit_after_first_paint", False),
+                open_log=open_log,
+            )
+        except NoDisplay as exc:
+            fail(str(exc))
+    finally:
+        gc.enable()
+        open_log()  # if the kiosk stopped before its first paint
 
 
 def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:

@@ -295,12 +295,6 @@ def test_bundled_catalog_validates(sandbox: Sandbox) -> None:
     assert len(json.dumps(listed)) > 1000  # the bundled catalog, found through sys._MEIPASS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product change pending: in a frozen build `kiosk demo` re-runs sys.executable "
-    "(the kiosk) as `-m cityserver` and ends in a traceback; kiosk/cli/sync_cmd.py::cmd_demo "
-    "should refuse with one line when the build is frozen or cityserver is not importable",
-)
 def test_demo_is_refused_with_one_line(sandbox: Sandbox) -> None:
     result = sandbox.run("demo")
     assert result.returncode == 2

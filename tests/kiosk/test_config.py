@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, describe_settings, ensure_data_dir, load_settings
+from kiosk.config import (
+    ConfigError,
+    describe_settings,
+    ensure_data_dir,
+    load_settings,
+    read_overrides,
+    write_overrides,
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -143,3 +150,88 @@ def test_every_setting_is_documented() -> None:
     for key, env, _default, doc in rows:
         assert env == "KIOSK_" + key.replace(".", "_").upper()
         assert doc
+
+
+# -- the settings overrides (written by the admin panel) -------------------------------------
+
+
+def test_overrides_sit_between_the_file_and_the_environment(tmp_path: Path) -> None:
+    write(tmp_path / "kiosk.toml", "[ui]\nidle_timeout = 120\nidle_warning = 40\n")
+    write_overrides(tmp_path, {"ui.idle_timeout": 200, "station.name": "کیوسک تجریش"})
+    s = load_settings(data_dir=tmp_path, environ={})
+    assert s.ui.idle_timeout == 200  # the override beats the file
+    assert s.ui.idle_warning == 40  # the file still counts where nothing overrides it
+    assert s.station.name == "کیوسک تجریش"
+    assert s.overrides_path == tmp_path / "settings.toml"
+    s = load_settings(data_dir=tmp_path, environ={"KIOSK_UI_IDLE_TIMEOUT": "60"})
+    assert s.ui.idle_timeout == 60  # the environment beats the override
+
+
+def test_overrides_also_beat_an_explicit_config_file(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "etc" / "kiosk.toml", "[printer]\nkind = 'none'\n")
+    data = tmp_path / "data"
+    write_overrides(data, {"printer.kind": "escpos", "printer.device": "tcp:10.0.0.5:9100"})
+    s = load_settings(data_dir=data, config_file=cfg, environ={})
+    assert (s.printer.kind, s.printer.device) == ("escpos", "tcp:10.0.0.5:9100")
+
+
+def test_write_overrides_round_trips_every_kind_of_value(tmp_path: Path) -> None:
+    written = write_overrides(
+        tmp_path,
+        {
+            "ui.language": "en",
+            "ui.screen_diagonal": "15.6",
+            "ui.screen_resolution": "1366x768",
+            "station.name": 'A "quoted" name\\ with\ttab',
+            "printer.device": "",
+        },
+    )
+    assert written["ui"] == {
+        "language": "en",
+        "screen_diagonal": 15.6,
+        "screen_resolution": "1366x768",
+    }
+    assert read_overrides(tmp_path) == written
+    s = load_settings(data_dir=tmp_path, environ={})
+    assert s.ui.screen_resolution == (1366, 768)
+    assert s.ui.screen_diagonal == 15.6
+    assert s.station.name == 'A "quoted" name\\ with\ttab'
+    assert s.printer.device is None
+    # None removes an override; the default (or the config file) applies again
+    write_overrides(tmp_path, {"ui.language": None, "ui.screen_diagonal": None})
+    s = load_settings(data_dir=tmp_path, environ={})
+    assert (s.ui.language, s.ui.screen_diagonal) == ("fa", 21.5)
+    assert s.ui.screen_resolution == (1366, 768)  # kept
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"ui.idle_timeout": "soon"},
+            "settings.toml: [ui] idle_timeout: expected a whole number from 30 to 3600, got 'soon'",
+        ),
+        ({"ui.language": "de"}, "settings.toml: [ui] language: expected one of: 'fa', 'en'"),
+        ({"ui.idle_timout": 90}, "settings.toml: ui.idle_timout: not a kiosk setting"),
+        ({"screen.size": 1}, "settings.toml: screen.size: not a kiosk setting"),
+    ],
+)
+def test_write_overrides_checks_before_writing(
+    tmp_path: Path, changes: dict[str, object], message: str
+) -> None:
+    write_overrides(tmp_path, {"ui.idle_timeout": 100})
+    before = (tmp_path / "settings.toml").read_bytes()
+    with pytest.raises(ConfigError) as info:
+        write_overrides(tmp_path, {"ui.idle_warning": 25, **changes})
+    assert message in str(info.value)
+    assert (tmp_path / "settings.toml").read_bytes() == before  # nothing written
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]  # no temporary file left
+
+
+def test_a_bad_overrides_file_names_the_file_and_key(tmp_path: Path) -> None:
+    write(tmp_path / "settings.toml", "[ui]\nidle_timeout = 5\n")
+    with pytest.raises(ConfigError, match=r"settings\.toml: \[ui\] idle_timeout: expected"):
+        load_settings(data_dir=tmp_path, environ={})
+    write(tmp_path / "settings.toml", "[ui]\nidle_timout = 90\n")
+    with pytest.raises(ConfigError, match=r"settings\.toml: \[ui\] idle_timout: unknown key"):
+        load_settings(data_dir=tmp_path, environ={})

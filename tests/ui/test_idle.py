@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -95,3 +97,26 @@ def test_home_goes_to_the_attract_screen_and_back(qtbot: QtBot, idle_kiosk: Kios
     assert not idle_kiosk.window.header.isVisible()
     driver.tap_widget(idle_kiosk.window.current)
     driver.wait_for(ScreenId.HOME)
+
+
+def test_input_anywhere_restarts_the_idle_period(qtbot: QtBot, idle_kiosk: Kiosk) -> None:
+    """Touches and keys reach the kiosk's window before any widget, and the watcher sees them
+    there, wherever they land: here a key no widget takes, and a touch on the page's margin."""
+    window = idle_kiosk.window
+    handle = window.windowHandle()
+    assert handle is not None
+    shown: list[ScreenId] = []
+    for i in range(8):  # twice the idle period, with input every quarter of it
+        qtbot.wait(100)
+        shown.append(window.current.screen_id)
+        if i % 2:
+            QTest.keyClick(handle, Qt.Key.Key_Shift)
+        else:
+            QTest.mousePress(
+                handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(3, 700)
+            )
+            QTest.mouseRelease(
+                handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(3, 700)
+            )
+    assert shown == [ScreenId.HOME] * 8
+    Driver(qtbot, idle_kiosk).wait_for(ScreenId.ATTRACT, timeout=3000)  # no input: idle

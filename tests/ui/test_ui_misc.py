@@ -23,20 +23,53 @@ from ui.theme import CONTRAST, NORMAL, Role, ThemeName
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def page_colour(driver: Driver) -> str:
+    """The colour of the page at the bottom corner of the window, as painted."""
+    window = driver.window
+    return window.grab().toImage().pixelColor(4, window.height() - 4).name()
+
+
+def shows_page_colour(driver: Driver, colour: str) -> bool:
+    driver.qtbot.waitUntil(lambda: page_colour(driver) == colour, timeout=2000)
+    return True
+
+
 def test_contrast_and_large_text_toggles(driver: Driver) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
     normal_target = driver.kiosk.ctx.theme.metrics.target
+    assert shows_page_colour(driver, NORMAL.bg(Role.PAGE))
     driver.tap("contrast")
     assert driver.kiosk.ctx.theme_name is ThemeName.CONTRAST
-    assert CONTRAST.bg(Role.PAGE) in app.styleSheet()
+    assert shows_page_colour(driver, CONTRAST.bg(Role.PAGE))
     assert driver.find("contrast").text() == "رنگ‌های عادی"  # type: ignore[attr-defined]
     body = driver.kiosk.ctx.theme.metrics.body
     driver.tap("large-text")
     assert driver.kiosk.ctx.theme.metrics.body > body
     assert driver.kiosk.ctx.theme.metrics.target == normal_target  # targets never shrink
+    driver.tap("tile-track")  # a screen that was hidden during the switches has the new look
+    driver.wait_for(ScreenId.TRACK)
+    assert shows_page_colour(driver, CONTRAST.bg(Role.PAGE))
+    assert driver.find("find").font().pixelSize() == driver.kiosk.ctx.theme.metrics.button
     driver.tap("contrast")
-    assert NORMAL.bg(Role.PAGE) in app.styleSheet()
+    assert shows_page_colour(driver, NORMAL.bg(Role.PAGE))
+
+
+def test_screens_hidden_during_a_switch_show_it_when_entered(driver: Driver) -> None:
+    """A switch re-styles and retranslates what shows; the rest catches up when entered."""
+    driver.tap("tile-track")
+    driver.wait_for(ScreenId.TRACK)
+    driver.tap("back")  # home again, the track screen built and hidden
+    driver.wait_for(ScreenId.HOME)
+    driver.tap("contrast")  # home in high contrast (its copy in that theme)
+    driver.tap("language")  # English, while the normal-colour home is hidden
+    driver.tap("contrast")
+    assert shows_page_colour(driver, NORMAL.bg(Role.PAGE))
+    assert "What would you like to do?" in driver.texts()
+    assert not [t for t in driver.texts() if "چه کاری" in t]
+    driver.tap("contrast")
+    driver.tap("tile-track")
+    driver.wait_for(ScreenId.TRACK)
+    assert shows_page_colour(driver, CONTRAST.bg(Role.PAGE))
+    assert "Track a request" in driver.texts()
 
 
 def type_hardware(widget: QLineEdit, text: str) -> None:

@@ -47,8 +47,11 @@ class AnnouncementsScreen(Screen):
     def enter(self, **params: Any) -> None:
         self.page = 0
         self.loaded = False
-        store = self.ctx.announcements
-        self.ctx.runner.run(store.current, on_success=self.on_loaded)
+        self.ctx.when_core(
+            lambda _core: self.ctx.runner.run(
+                self.ctx.announcements.current, on_success=self.on_loaded
+            )
+        )
         self.retranslate()
 
     def on_loaded(self, items: list[AnnouncementItem]) -> None:

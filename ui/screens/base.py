@@ -1,9 +1,15 @@
 """The screen base class and the typed screen state.
 
-Each screen is one module and one :class:`Screen` subclass. The main window moves between them
-with :class:`ScreenId` values (never strings) and calls the hooks: ``enter`` when a screen
-becomes current, ``leave`` when it stops being current, ``retranslate`` after a language switch,
-``apply_theme`` after a theme or text-size switch, and ``wipe`` when a session ends.
+Each screen is one module and one :class:`Screen` subclass. The main window builds a screen the
+first time it is needed, moves between them with :class:`ScreenId` values (never strings) and
+calls the hooks: ``enter`` when a screen becomes current, ``leave`` when it stops being current,
+``retranslate`` after a language switch, ``before_restyle`` and ``apply_theme`` around a theme or
+text-size switch, and ``wipe`` when a session ends.
+
+Switches of language and theme reach only the current screen at once; a hidden screen gets the
+new style sheet and ``apply_theme`` just before it is entered again, and its ``enter`` shows its
+content in the session's language (so a screen whose ``enter`` does not retranslate must check
+the language itself).
 """
 
 from __future__ import annotations
@@ -41,12 +47,14 @@ class Screen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("screen")
+        self.setStyleSheet(ctx.style_sheet)  # before the children exist: nothing to re-polish
 
     def go(self, target: ScreenId, **params: Any) -> None:
         self.navigate.emit(target, params)
 
     def enter(self, **params: Any) -> None:
-        """Show the screen's current content (from the session and ``params``)."""
+        """Show the screen's current content (from the session and ``params``), in the
+        session's language."""
 
     def leave(self) -> None:
         """The screen stops being current."""
@@ -54,8 +62,12 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Set every text again in ``self.ctx.lang``."""
 
+    def before_restyle(self) -> None:
+        """The theme's style sheet is about to change: drop widgets kept for later, so they
+        are not re-styled for nothing (they are made again, in the new theme, when needed)."""
+
     def apply_theme(self) -> None:
-        """Sizes or colours changed (``self.ctx.theme``)."""
+        """Sizes or colours changed (``self.ctx.theme``); the new style sheet is in place."""
 
     def wipe(self) -> None:
         """Forget every trace of the citizen in this screen's widgets."""

@@ -54,8 +54,7 @@ class BillResultScreen(Screen):
         self.names: list[Any] = []
         self.values: dict[str, Any] = {}
         for row, key in enumerate(("type", "amount", "period", "bill_id", "payment_id")):
-            name = label(role=Role.PANEL)
-            name.setStyleSheet("font-weight: bold;")
+            name = label(role=Role.PANEL, bold=True)
             value = label(role=Role.PANEL)
             value.setObjectName(f"bill-{key}")
             self.grid.addWidget(name, row, 0)
@@ -78,7 +77,7 @@ class BillResultScreen(Screen):
 
     def service(self) -> Service | None:
         code = self.ctx.session.service_code
-        return self.ctx.core.catalog.service(code) if code else None
+        return self.ctx.catalog.service(code) if code else None
 
     def enter(self, **params: Any) -> None:
         service = self.service()

@@ -6,23 +6,25 @@ row is durable on disk. The submit runs on the background runner, never on the U
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from kiosk.catalog import Field, FieldType, Service
 from kiosk.forms import Answer, ValidationFailed, visible_fields
 from kiosk.i18n import N_
 from kiosk.jalali import JalaliDate, format_jalali
-from kiosk.models import Channel
-from kiosk.queue import QueuedTransaction
 from kiosk.text import in_paragraph, isolate, localize_digits
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
-from ui.widgets.common import button, clear_layout, hbox, label, vbox
+from ui.widgets.common import button, hbox, label, scrub, vbox
 from ui.widgets.error_summary import ErrorSummary
+
+if TYPE_CHECKING:
+    from kiosk.core import Core
+    from kiosk.queue import QueuedTransaction
 
 IDENTIFIERS = frozenset(
     {
@@ -46,7 +48,7 @@ def display_answer(ctx: UiContext, field: Field, value: Answer | None) -> str:
     if field.type is FieldType.YES_NO:
         return ctx.t(N_("Yes")) if value else ctx.t(N_("No"))
     if field.type is FieldType.DISTRICT:
-        district = ctx.core.catalog.district(str(value))
+        district = ctx.catalog.district(str(value))
         return district.label.get(lang) if district else str(value)
     if field.type in (FieldType.SINGLE_CHOICE, FieldType.MULTI_CHOICE):
         values = value if isinstance(value, list) else [str(value)]
@@ -66,6 +68,19 @@ def display_answer(ctx: UiContext, field: Field, value: Answer | None) -> str:
     return str(value)
 
 
+@dataclass(eq=False)
+class AnswerRow:
+    """One question, its answer and its Change button: made once, refilled for each check
+    page (and blanked when a session ends), so entering the page makes no new widgets."""
+
+    widget: QWidget
+    question: QLabel
+    answer: QLabel
+    change: QPushButton
+    key: str = ""
+    place: tuple[int, int] | None = None  # (row, column) in the grid
+
+
 class CheckScreen(Screen):
     screen_id = ScreenId.CHECK
 
@@ -76,14 +91,16 @@ class CheckScreen(Screen):
         self.summary = ErrorSummary(ctx, self.on_change)
         self.title = label(kind="title")
         self.service_title = label(role=Role.MUTED)
-        self.rows = QGridLayout()
+        self.answers = QWidget(self)  # the rows: rebuilt out of sight, then shown in one go
+        self.rows = QGridLayout(self.answers)
+        self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setHorizontalSpacing(m.gap * 4)
         self.rows.setVerticalSpacing(m.gap)
         self.failure = label(role=Role.ERROR)
         self.failure.hide()
         for widget in (self.summary, self.title, self.service_title):
             self.box.addWidget(widget)
-        self.box.addLayout(self.rows)
+        self.box.addWidget(self.answers)
         self.box.addStretch(1)
         self.box.addWidget(self.failure)
         nav = hbox(spacing=m.gap * 3)
@@ -94,13 +111,14 @@ class CheckScreen(Screen):
         nav.addWidget(self.send)
         self.box.addLayout(nav)
         self._errors: list[tuple[str, Any]] = []
+        self._rows: list[AnswerRow] = []
         self.sending = False
 
     @property
     def service(self) -> Service:
         code = self.ctx.session.service_code
         assert code is not None
-        return self.ctx.core.catalog.service(code)
+        return self.ctx.catalog.service(code)
 
     def enter(self, **params: Any) -> None:
         self.ctx.session.changing = False
@@ -111,7 +129,9 @@ class CheckScreen(Screen):
         self.retranslate()
 
     def wipe(self) -> None:
-        clear_layout(self.rows)
+        for row in self._rows:
+            scrub(row.widget)
+            row.widget.hide()
         self._errors = []
         self.summary.show_errors([])
         self.failure.hide()
@@ -135,13 +155,18 @@ class CheckScreen(Screen):
         self.sending = True
         self.send.setEnabled(False)
         session = self.ctx.session
-        queue = self.ctx.core.queue
         code, answers, lang = self.service.code, dict(session.cleaned), session.lang
-        self.ctx.runner.run(
-            lambda: queue.submit(code, answers, channel=Channel.KIOSK, lang=lang),
-            on_success=self.on_submitted,
-            on_failure=self.on_failed,
-        )
+
+        def submit(core: Core) -> None:
+            from kiosk.models import Channel
+
+            self.ctx.runner.run(
+                lambda: core.queue.submit(code, answers, channel=Channel.KIOSK, lang=lang),
+                on_success=self.on_submitted,
+                on_failure=self.on_failed,
+            )
+
+        self.ctx.when_core(submit)  # the database opens just after start-up
 
     def on_submitted(self, tx: QueuedTransaction) -> None:
         session = self.ctx.session
@@ -179,37 +204,56 @@ class CheckScreen(Screen):
         service = self.service
         self.service_title.setText(service.title.get(lang))
         self.summary.show_errors([(key, e.render(lang)) for key, e in self._errors])
-        clear_layout(self.rows)
-        session = self.ctx.session
-        fields = visible_fields(service, session.cleaned)
+        self._show_rows(visible_fields(service, self.ctx.session.cleaned))
+
+    def _show_rows(self, fields: list[Field]) -> None:
+        self.answers.hide()  # one show and one layout pass for all the rows, not one per row
+        while len(self._rows) < len(fields):
+            self._rows.append(self._new_row())
         columns = 2 if len(fields) > 5 else 1
         per_column = (len(fields) + columns - 1) // columns
-        for i, field in enumerate(fields):
-            self.rows.addWidget(self._row(field), i % per_column, i // per_column)
+        for i, (row, field) in enumerate(zip(self._rows, fields, strict=False)):
+            self._fill(row, field)
+            place = (i % per_column, i // per_column)
+            if row.place != place:
+                self.rows.removeWidget(row.widget)
+                self.rows.addWidget(row.widget, *place)
+                row.place = place
+            row.widget.show()
+        for row in self._rows[len(fields) :]:  # out of the grid, as if there were none
+            scrub(row.widget)
+            row.widget.hide()
+            self.rows.removeWidget(row.widget)
+            row.place = None
         for column in range(2):
             self.rows.setColumnStretch(column, 1 if column < columns else 0)
+        self.answers.show()
 
-    def _row(self, field: Field) -> QWidget:
-        lang = self.ctx.lang
+    def _new_row(self) -> AnswerRow:
         m = self.ctx.theme.metrics
-        row = QWidget()
-        row.setObjectName(f"row-{field.key}")
-        line = hbox(row, spacing=m.gap * 2)
+        widget = QWidget(self.answers)
+        line = hbox(widget, spacing=m.gap * 2)
         texts = vbox(spacing=0)
-        question = label(field.label.get(lang), kind="small")
-        question.setStyleSheet("font-weight: bold;")
-        text = display_answer(self.ctx, field, self.ctx.session.cleaned.get(field.key))
-        answer = label(in_paragraph(text if len(text) <= 140 else text[:137] + "…", lang))
-        answer.setObjectName(f"answer-{field.key}")
+        question = label(kind="small", bold=True, parent=widget)
+        answer = label(parent=widget)
         texts.addWidget(question)
         texts.addWidget(answer)
-        change = button(
-            self.ctx.t(N_("Change")),
-            role=Role.SECONDARY,
-            on_click=partial(self.on_change, field.key),
-            name=f"change-{field.key}",
-        )
-        change.setAccessibleName(self.ctx.t(N_("Change")) + " " + field.label.get(lang))
+        change = button(role=Role.SECONDARY, parent=widget)
+        row = AnswerRow(widget, question, answer, change)
+        change.clicked.connect(lambda _checked=False: self.on_change(row.key))
         line.addLayout(texts, 1)
         line.addWidget(change)
         return row
+
+    def _fill(self, row: AnswerRow, field: Field) -> None:
+        lang, tr = self.ctx.lang, self.ctx.t
+        row.key = field.key
+        row.widget.setObjectName(f"row-{field.key}")
+        row.question.setText(field.label.get(lang))
+        text = display_answer(self.ctx, field, self.ctx.session.cleaned.get(field.key))
+        shown = text if len(text) <= 140 else text[:137] + "…"
+        row.answer.setText(in_paragraph(shown, lang))
+        row.answer.setObjectName(f"answer-{field.key}")
+        row.change.setText(tr(N_("Change")))
+        row.change.setObjectName(f"change-{field.key}")
+        row.change.setAccessibleName(tr(N_("Change")) + " " + field.label.get(lang))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
@@ -85,7 +85,7 @@ class ConfirmationScreen(Screen):
         station = self.ctx.settings.station
         return build_receipt(
             tx,
-            self.ctx.core.catalog,
+            self.ctx.catalog,
             lang=self.ctx.lang,
             city=station.city,
             kiosk_name=station.name,
@@ -99,11 +99,17 @@ class ConfirmationScreen(Screen):
         self.printing = True
         self._set_printer_message(N_("Printing your receipt…"))
         printer = self.ctx.printer
-        self.ctx.runner.run(
-            lambda: printer.print_receipt(receipt),
-            on_success=self.on_printed,
-            on_failure=self.on_print_failed,
-        )
+
+        def start() -> None:
+            self.ctx.runner.run(
+                lambda: printer.print_receipt(receipt),
+                on_success=self.on_printed,
+                on_failure=self.on_print_failed,
+            )
+
+        # Drawing the receipt on the runner's thread holds Python's lock most of the time: it
+        # starts once this page is painted (a timer fires after the pending paint), not during.
+        QTimer.singleShot(1, start)
 
     def on_printed(self, _where: str) -> None:
         self.printing = False
@@ -135,7 +141,7 @@ class ConfirmationScreen(Screen):
         if tx is None:
             return
         try:
-            service = self.ctx.core.catalog.service(tx.service_code)
+            service = self.ctx.catalog.service(tx.service_code)
             survey = service.kind is ServiceKind.SURVEY
             steps = service.next_steps.get(lang) if service.next_steps else ""
         except UnknownService:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
@@ -28,7 +29,7 @@ class HomeScreen(Screen):
         self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
         self.heading = label(kind="title")
         self.box.addWidget(self.heading)
-        catalog = ctx.core.catalog
+        catalog = ctx.catalog
         self.track = Tile(lambda: self.go(ScreenId.TRACK), name="tile-track")
         self.news = Tile(lambda: self.go(ScreenId.ANNOUNCEMENTS), name="tile-announcements")
         sections: list[tuple[str, Group | None, list[Tile]]] = []
@@ -45,6 +46,7 @@ class HomeScreen(Screen):
         self.sections = sections
         self.arranged_for: bool | None = None  # the large-text state of the current layout
         self.grid_row: QHBoxLayout | None = None
+        self.shown_lang = ""  # the language of the texts
         self.apply_theme()
         self.retranslate()
 
@@ -82,6 +84,10 @@ class HomeScreen(Screen):
             row.addLayout(stack, 1)
         self.box.addLayout(row, 1)
 
+    def enter(self, **params: Any) -> None:
+        if self.shown_lang != self.ctx.lang:  # hidden during a language switch
+            self.retranslate()
+
     def start(self, service: Service) -> None:
         self.ctx.session.start(service.code)
         self.go(ScreenId.QUESTION)
@@ -97,10 +103,11 @@ class HomeScreen(Screen):
 
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
+        self.shown_lang = lang
         self.heading.setText(tr(N_("What would you like to do?")))
         for heading, group in self.headings.values():
             heading.setText(group.title.get(lang) if group else tr(N_("Your requests and news")))
         for code, tile in self.tiles.items():
-            tile.set_texts(self.ctx.core.catalog.service(code).title.get(lang))
+            tile.set_texts(self.ctx.catalog.service(code).title.get(lang))
         self.track.set_texts(tr(N_("Track a request")), tr(N_("With your tracking code")))
         self.news.set_texts(tr(N_("Announcements")), tr(N_("News, opening hours and fees")))

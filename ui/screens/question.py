@@ -17,7 +17,7 @@ from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
-from ui.widgets.common import button, clear_layout, hbox, label, vbox
+from ui.widgets.common import button, discard, hbox, label, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.inputs import FieldInput, make_input
 
@@ -61,6 +61,10 @@ class QuestionScreen(Screen):
         self.input: FieldInput | None = None
         self.field: Field | None = None
         self._error: FieldError | None = None
+        # The input made for each question, kept for the next time it is asked (emptied when
+        # the session ends, dropped when the theme changes): most journeys start with the same
+        # few questions, and making an input (22 district buttons) is not free.
+        self._inputs: dict[tuple[str, str], FieldInput] = {}
 
     # -- state ---------------------------------------------------------------------------
 
@@ -68,7 +72,7 @@ class QuestionScreen(Screen):
     def service(self) -> Service:
         code = self.ctx.session.service_code
         assert code is not None, "a question page needs a service"
-        return self.ctx.core.catalog.service(code)
+        return self.ctx.catalog.service(code)
 
     def visible(self) -> list[Field]:
         return visible_fields(self.service, self.ctx.session.cleaned)
@@ -79,14 +83,35 @@ class QuestionScreen(Screen):
         session.page = max(0, min(session.page, len(fields) - 1))
         self.field = fields[session.page]
         self._error = None
-        clear_layout(self.input_area)
-        self.input = make_input(self.ctx, self.field, self.ctx.core.catalog)
-        self.input.setObjectName(f"input-{self.field.key}")
+        previous, self.input = self.input, self._input_for(self.field)
+        if previous is not None and previous is not self.input:
+            previous.hide()
+        self.input.set_invalid(False)
         self.input.set_value(session.raw.get(self.field.key))
-        self.input_area.addWidget(self.input)
         self.input.show()  # now, not at the next event loop turn: focus needs it visible
         self.retranslate()
         self.input.focus_input()
+
+    def _input_for(self, field: Field) -> FieldInput:
+        key = (self.service.code, field.key)
+        kept = self._inputs.pop(key, None)
+        if kept is not None and kept.field is not field:  # from an older catalog
+            discard(kept)
+            kept = None
+        if kept is None:
+            kept = make_input(self.ctx, field, self.ctx.catalog)
+            kept.setObjectName(f"input-{field.key}")
+            self.input_area.addWidget(kept)
+        self._inputs[key] = kept
+        return kept
+
+    def before_restyle(self) -> None:
+        """Inputs are made again, in the new theme, when next asked (all but the one shown,
+        which keeps its answer)."""
+        for key, kept in list(self._inputs.items()):
+            if kept is not self.input:
+                del self._inputs[key]
+                discard(kept)
 
     def leave(self) -> None:
         self.store_raw()
@@ -96,7 +121,10 @@ class QuestionScreen(Screen):
             self.ctx.session.raw[self.field.key] = self.input.value()
 
     def wipe(self) -> None:
-        clear_layout(self.input_area)
+        for kept in self._inputs.values():  # nothing of this citizen stays in them
+            kept.set_value(None)
+            kept.set_invalid(False)
+            kept.hide()
         self.input = None
         self.field = None
         self._error = None
@@ -112,9 +140,7 @@ class QuestionScreen(Screen):
         raw = self.input.value()
         session.raw[field.key] = raw
         try:
-            value = clean_field(
-                self.ctx.core.catalog, self.service, field, raw, context=session.cleaned
-            )
+            value = clean_field(self.ctx.catalog, self.service, field, raw, context=session.cleaned)
         except FieldError as exc:
             self.show_error(exc)
             return

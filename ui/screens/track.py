@@ -16,7 +16,7 @@ from kiosk.text import isolate, localize_digits
 from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
-from ui.theme import Role, set_boxed, set_role
+from ui.theme import Role, set_boxed, set_property, set_role
 from ui.widgets.common import button, hbox, label, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.keyboard import Layout
@@ -62,7 +62,7 @@ class TrackScreen(Screen):
         set_boxed(self.result, Role.PANEL)
         inner = vbox(self.result, margin=m.gap * 2, spacing=m.gap)
         self.result_service = label(role=Role.PANEL, kind="heading")
-        self.result_status = label(role=Role.PANEL)
+        self.result_status = label(role=Role.PANEL, bold=True)
         self.result_status.setObjectName("track-status")
         self.result_note = label(role=Role.PANEL)
         for widget in (self.result_service, self.result_status, self.result_note):
@@ -110,8 +110,11 @@ class TrackScreen(Screen):
         except InvalidTrackingCode as exc:
             self.show_error(exc.reason)
             return
-        queue = self.ctx.core.queue
-        self.ctx.runner.run(lambda: queue.get(code.code), on_success=self.on_found)
+        self.ctx.when_core(
+            lambda core: self.ctx.runner.run(
+                lambda: core.queue.get(code.code), on_success=self.on_found
+            )
+        )
 
     def on_found(self, tx: QueuedTransaction | None) -> None:
         if tx is None:
@@ -123,9 +126,7 @@ class TrackScreen(Screen):
 
     def show_error(self, reason: str | None) -> None:
         self._error_reason = reason
-        self.input.setProperty("invalid", reason is not None)
-        self.input.style().unpolish(self.input)
-        self.input.style().polish(self.input)
+        set_property(self.input, "invalid", reason is not None)
         self._show_error_texts()
 
     def _show_error_texts(self) -> None:
@@ -185,7 +186,7 @@ class TrackScreen(Screen):
             self.result.hide()
             return
         try:
-            service = self.ctx.core.catalog.service(tx.service_code).title.get(lang)
+            service = self.ctx.catalog.service(tx.service_code).title.get(lang)
         except UnknownService:
             service = tx.service_code
         status, note = self.status_text(tx)
@@ -196,6 +197,5 @@ class TrackScreen(Screen):
         )
         self.result_service.setText(service)
         self.result_status.setText(status)
-        self.result_status.setStyleSheet("font-weight: bold;")
         self.result_note.setText(f"{filed}\n{note}")
         self.result.show()

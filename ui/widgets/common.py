@@ -32,17 +32,21 @@ def label(
     *,
     role: Role = Role.PAGE,
     kind: str | None = None,
+    bold: bool = False,
     wrap: bool = True,
     align: Qt.AlignmentFlag = LEADING,
     parent: QWidget | None = None,
 ) -> QLabel:
-    """A text label. ``kind`` is "title", "heading" or "small" (sizes from the style sheet)."""
+    """A text label. ``kind`` is "title", "heading" or "small" (sizes from the style sheet);
+    ``bold`` makes it bold (through the style sheet too: no sheet of its own to parse)."""
     widget = QLabel(text, parent)
     widget.setWordWrap(wrap)
     widget.setAlignment(align)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     if kind is not None:
         widget.setProperty(kind, True)
+    if bold:
+        widget.setProperty("bold", True)
     set_role(widget, role)
     return widget
 

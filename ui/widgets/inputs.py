@@ -25,7 +25,7 @@ from kiosk.catalog import Catalog, Choice, Field, FieldType, LocalText
 from kiosk.i18n import N_, translate
 from kiosk.text import localize_digits, to_ascii_digits
 from ui.context import UiContext
-from ui.theme import Role, set_role
+from ui.theme import Role, set_property, set_role
 from ui.widgets.common import button, hbox, label, vbox
 from ui.widgets.keyboard import Layout
 
@@ -70,9 +70,7 @@ class FieldInput(QWidget):
 
     def set_invalid(self, invalid: bool) -> None:
         for box in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
-            box.setProperty("invalid", invalid)
-            box.style().unpolish(box)
-            box.style().polish(box)
+            set_property(box, "invalid", invalid)
 
     def focus_input(self) -> None:
         """Put focus in the input (a text box) or on the first choice."""

@@ -4,21 +4,24 @@ An ordinary widget under the question, never a window. Its keys never take focus
 text box keeps the focus and its cursor, and a hardware keyboard or a USB barcode scanner (which
 types like a keyboard) keeps typing into it: no event filter is installed anywhere.
 
-Keys sit at fixed physical positions. The Persian layout is ISIRI 9147 as on a physical keyboard
-or a phone (``ض`` top left, ``چ`` top right); its widget direction is right-to-left and the
-English and numeric layouts are left-to-right, whatever the application's direction. Every key is
-at least ``theme.metrics.target`` pixels (20 mm) on each side; when the window is too narrow the
-keyboard's minimum width grows instead of the keys shrinking.
+Keys sit at fixed physical positions (``ui.widgets.keyboard_layouts``). The Persian layout is
+ISIRI 9147 as on a physical keyboard or a phone (``ض`` top left, ``چ`` top right); its widget
+direction is right-to-left and the English and numeric layouts are left-to-right, whatever the
+application's direction. Every key is at least ``theme.metrics.target`` pixels (20 mm) on each
+side; when the window is too narrow the keyboard's minimum width grows instead of the keys
+shrinking.
 
 In a Persian session the digit keys show and type Persian digits on every layout; the core
 normalises digits, so the value it receives is the same.
+
+Each layout's keys are built once, the first time it is shown, and kept: switching layouts shows
+other keys, and a change of language or shift relabels keys in place. Only a change of sizes (the
+larger-text setting) builds them again. Colours come from the style sheet of the screen around.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from enum import Enum, StrEnum, auto
-from typing import Final
+from dataclasses import dataclass, field, replace
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -33,96 +36,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.i18n import N_, check_language, translate
+from kiosk.i18n import check_language, translate
 from kiosk.text import ZWNJ, localize_digits
 from ui.theme import FONT_FAMILY, Role, Theme, set_role
+from ui.widgets.keyboard_layouts import (
+    LABELS,
+    LETTER_KINDS,
+    ROWS,
+    SWITCH,
+    SWITCH_LABELS,
+    Key,
+    Kind,
+    Layout,
+)
 
 __all__ = ["Layout", "OnScreenKeyboard"]
 
 Target = QLineEdit | QPlainTextEdit
+_BORDER = 2  # px, every key's border (set by the keyboard's style sheet)
 
 
-class Layout(StrEnum):
-    """Which keys the keyboard shows."""
-
-    FA = "fa"
-    EN = "en"
-    NUMERIC = "numeric"
+def _direction(layout: Layout) -> Qt.LayoutDirection:
+    rtl = layout is Layout.FA
+    return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
 
 
-class _Kind(Enum):
-    CHAR = auto()  # types its text (letters, punctuation, ZWNJ)
-    DIGIT = auto()  # types its ASCII digit, in the digits of the session language
-    SPACE = auto()
-    BACKSPACE = auto()
-    ENTER = auto()
-    SHIFT = auto()
-    SWITCH = auto()  # Persian <-> English layout
+@dataclass(eq=False)
+class _Panel:
+    """The keys of one layout: built once, relabelled in place."""
 
-
-@dataclass(frozen=True)
-class _Key:
-    kind: _Kind
-    text: str = ""
-    span: int = 1  # width in key units
-    label: str = ""  # a fixed label instead of the text (the ZWNJ key)
-
-
-# Special-key labels, rendered in the session language.
-_LABELS: Final = {
-    _Kind.SPACE: N_("Space"),
-    _Kind.BACKSPACE: N_("Delete"),
-    _Kind.ENTER: N_("Enter"),
-    _Kind.SHIFT: N_("Shift"),
-}
-# The language-switch key names the *other* layout in its own language: never translated.
-_SWITCH_LABELS: Final = {Layout.FA: "English", Layout.EN: "فارسی"}
-_ZWNJ_LABEL: Final = "نیم\u200cفاصله"
-_LETTER_KINDS: Final = frozenset({_Kind.CHAR, _Kind.DIGIT})
-_BORDER: Final = 2  # px, every key's border (set by the keyboard's style sheet)
-
-
-def _chars(keys: str) -> tuple[_Key, ...]:
-    """Character keys from a space-separated string, left to right as seen on the screen."""
-    return tuple(_Key(_Kind.CHAR, c) for c in keys.split())
-
-
-def _digits(digits: str, span: int = 1) -> tuple[_Key, ...]:
-    return tuple(_Key(_Kind.DIGIT, d, span) for d in digits)
-
-
-_BOTTOM: Final = (_Key(_Kind.BACKSPACE, span=2), _Key(_Kind.ENTER, span=2))
-_SWITCH: Final = _Key(_Kind.SWITCH, span=2)
-
-# Every row is listed left to right as it appears on the glass (physical positions).
-_ROWS: Final[dict[Layout, tuple[tuple[_Key, ...], ...]]] = {
-    Layout.FA: (
-        _digits("1234567890") + _chars("- /"),
-        _chars("ض ص ث ق ف غ ع ه خ ح ج چ"),
-        _chars("ش س ی ب ل ا ت ن م ک گ"),
-        _chars("ظ ط ز ر ذ د پ و ژ آ ، ؟"),
-        (_SWITCH, _Key(_Kind.CHAR, ZWNJ, 2, _ZWNJ_LABEL), _Key(_Kind.SPACE, span=4), *_BOTTOM),
-    ),
-    Layout.EN: (
-        _digits("1234567890") + _chars("- /"),
-        _chars("q w e r t y u i o p"),
-        _chars("a s d f g h j k l @"),
-        (_Key(_Kind.SHIFT, span=2), *_chars("z x c v b n m , .")),
-        (_SWITCH, _Key(_Kind.SPACE, span=6), *_BOTTOM),
-    ),
-    Layout.NUMERIC: (
-        _digits("123", 2),
-        _digits("456", 2),
-        _digits("789", 2),
-        (_Key(_Kind.BACKSPACE, span=2), *_digits("0", 2), _Key(_Kind.ENTER, span=2)),
-    ),
-}
-
-
-def _font_metrics(px: int) -> QFontMetrics:
-    font = QFont(FONT_FAMILY)
-    font.setPixelSize(px)
-    return QFontMetrics(font)
+    layout: Layout
+    widget: QWidget
+    unit: int  # the height of a key, and the width of one span
+    rows: list[tuple[Key, ...]]
+    buttons: list[tuple[QPushButton, Key]] = field(default_factory=list)
+    widths: dict[Key, int] = field(default_factory=dict)
+    lang: str = ""  # the language the labels are in
+    shift: bool = False  # whether the letter keys show capitals
 
 
 class OnScreenKeyboard(QWidget):
@@ -145,21 +95,30 @@ class OnScreenKeyboard(QWidget):
         self._allow_switch = True
         self._shift = False
         self._target: Target | None = None
-        self._keys: QWidget | None = None
-        self._buttons: list[tuple[QPushButton, _Key]] = []
+        self._panels: dict[tuple[Layout, bool], _Panel] = {}
+        self._panel: _Panel | None = None
         self._retired: list[QWidget] = []
+        self._fonts: dict[int, QFontMetrics] = {}
+        self._frame_sheet = ""  # the theme's, when no screen's style sheet reaches the keyboard
         self._outer = QVBoxLayout(self)
         self._outer.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # never squeeze
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._rebuild()
+        self._show_panel()
 
-    def set_layout(self, layout: Layout) -> None:
-        """Show ``layout``'s keys (the keys are rebuilt)."""
+    # -- the interface -------------------------------------------------------------------
+
+    def set_layout(self, layout: Layout, lang: str | None = None) -> None:
+        """Show ``layout``'s keys (labelled in ``lang``, when given, in one go)."""
         self._layout = Layout(layout)
-        self._rebuild()
+        if lang is not None:
+            self._lang = check_language(lang)
+        self._show_panel()
 
     def layout_kind(self) -> Layout:
         return self._layout
+
+    def language(self) -> str:
+        return self._lang
 
     def attach(self, target: QLineEdit | QPlainTextEdit | None) -> None:
         """Type into ``target`` from now on (``None``: keys only emit signals)."""
@@ -167,148 +126,217 @@ class OnScreenKeyboard(QWidget):
         self._set_shift(False)
 
     def set_language(self, lang: str) -> None:
-        """Follow the session language: special-key labels and digits are rebuilt."""
-        self._lang = check_language(lang)
-        self._rebuild()
+        """Follow the session language: special-key labels and digits."""
+        lang = check_language(lang)
+        if lang != self._lang:
+            self._lang = lang
+            self._show_panel()
 
     def set_theme(self, theme: Theme) -> None:
-        """Follow a new theme (colours come from the style sheet; sizes and fonts from here)."""
+        """Follow a new theme: colours come from the style sheet around the keyboard, so only
+        new sizes (larger text) need new keys."""
+        sizes_changed = theme.metrics != self._theme.metrics
         self._theme = theme
-        self._rebuild()
+        if sizes_changed:
+            self._fonts.clear()
+            for key in list(self._panels):
+                self._retire(self._panels.pop(key))
+            self._show_panel()
 
     def set_allow_language_switch(self, allowed: bool) -> None:
         """Show or hide the Persian/English key of the text layouts."""
         if allowed != self._allow_switch:
             self._allow_switch = allowed
-            self._rebuild()
+            self._show_panel()
+
+    def set_frame_sheet(self, sheet: str) -> None:
+        """The theme's style sheet, for a keyboard outside any screen ("" inside one)."""
+        if sheet != self._frame_sheet:
+            self._frame_sheet = sheet
+            self.setStyleSheet(self._sheet())
 
     def clear(self) -> None:
         """Forget the session: shift off, no target. The layout is left to the next screen."""
         self._set_shift(False)
         self._target = None
 
-    def _rebuild(self) -> None:
-        """Replace all keys with new ones for the current layout, language and theme."""
+    # -- panels ----------------------------------------------------------------------------
+
+    def _show_panel(self) -> None:
+        """Show the keys for the current layout, language and sizes (building them once)."""
         m = self._theme.metrics
-        rtl = self._layout is Layout.FA
-        self.setLayoutDirection(
-            Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
-        )
+        self.setLayoutDirection(_direction(self._layout))
         self._outer.setContentsMargins(m.gap, m.gap, m.gap, m.gap)
-        self._retire_keys()
-        self._shift = False
-        char_px, special_px = m.heading, m.button  # label sizes: characters, special keys
-        sheet = (
+        sheet = self._sheet()
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+        wanted = (self._layout, self._allow_switch)
+        panel = self._panels.get(wanted)
+        if panel is None:
+            panel = self._panels[wanted] = self._build(self._layout)
+        elif panel.lang != self._lang:
+            self._relabel(panel)
+        old, self._panel = self._panel, panel
+        if old is not panel:
+            if old is not None:
+                old.widget.hide()
+            panel.widget.show()
+        self._set_shift(False)
+        self._outer.activate()  # the minimum width is current before the next event loop
+
+    def _sheet(self) -> str:
+        char_px, special_px = self._theme.metrics.heading, self._theme.metrics.button
+        return self._frame_sheet + (
             f'QPushButton {{ font-family: "{FONT_FAMILY}"; font-size: {char_px}px;'
             f" padding: 0px; margin: 0px; border-width: {_BORDER}px; }}"
             f" QPushButton:pressed {{ border-width: {2 * _BORDER}px; }}"
             f' QPushButton[role="key_special"], QPushButton[role="choice_on"]'
             f" {{ font-size: {special_px}px; }}"
         )
-        if sheet != self.styleSheet():
-            self.setStyleSheet(sheet)
-        unit = max(m.target, _font_metrics(char_px).height() + m.gap)
-        rows = [self._visible(row) for row in _ROWS[self._layout]]
-        widths = {key: self._width(key, unit) for row in rows for key in row}
-        if self._layout is Layout.NUMERIC:  # a pad is a grid: every key as wide as the widest
-            widths = dict.fromkeys(widths, max(widths.values()))
+
+    def _build(self, layout: Layout) -> _Panel:
+        m = self._theme.metrics
+        unit = max(m.target, self._font(m.heading).height() + m.gap)
         keys = QWidget(self)
+        keys.setLayoutDirection(_direction(layout))  # fixed: never the application's
+        rows = [self._visible(row) for row in ROWS[layout]]
+        panel = _Panel(layout, keys, unit, rows, lang=self._lang)
+        panel.widths = self._widths(panel)
         column = QVBoxLayout(keys)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(m.gap)
+        rtl = layout is Layout.FA
         for row in rows:
             line = QHBoxLayout()
             line.setSpacing(m.gap)
             line.addStretch(1)
             # A right-to-left layout places the first widget on the right: add it last.
             for key in reversed(row) if rtl else row:
-                line.addWidget(self._button(key, widths[key], unit))
+                line.addWidget(self._button(panel, key))
             line.addStretch(1)
             column.addLayout(line)
         self._outer.addWidget(keys)
-        self._keys = keys
-        self._outer.activate()  # the minimum width is current before the next event loop
+        return panel
 
-    def _retire_keys(self) -> None:
-        """Take the old keys out of the widget tree now; delete them later, as a key's own
-        ``clicked`` handler may rebuild (the language key, or Enter when the screen moves on)."""
+    def _relabel(self, panel: _Panel) -> None:
+        """Put ``panel``'s labels in the current language, widening keys whose label grew."""
+        panel.lang = self._lang
+        changed = [(b, k) for b, k in panel.buttons if k.kind in LABELS or k.kind is Kind.DIGIT]
+        for button, key in changed:
+            label = self._label(panel, key)
+            button.setText(label)
+            button.setAccessibleName(label)
+        if panel.layout is Layout.NUMERIC:  # one width for all: measure them all
+            widths = self._widths(panel)
+        else:
+            widths = {**panel.widths, **{key: self._width(panel, key) for _, key in changed}}
+        for button, key in panel.buttons:
+            if widths[key] != panel.widths[key]:
+                self._size(button, widths[key], panel.unit)
+        panel.widths = widths
+
+    def _retire(self, panel: _Panel) -> None:
+        """Take a panel out of the widget tree now and delete it later (not from inside one of
+        its own keys' ``clicked`` handlers)."""
         self._retired = [w for w in self._retired if shiboken6.isValid(w)]
-        old, self._keys, self._buttons = self._keys, None, []
-        if old is not None:
-            self._outer.removeWidget(old)
-            old.hide()
-            old.setParent(None)
-            old.deleteLater()
-            self._retired.append(old)
+        if self._panel is panel:
+            self._panel = None
+        self._outer.removeWidget(panel.widget)
+        panel.widget.hide()
+        panel.widget.setParent(None)
+        panel.widget.deleteLater()
+        self._retired.append(panel.widget)
 
-    def _visible(self, row: tuple[_Key, ...]) -> tuple[_Key, ...]:
+    # -- keys ------------------------------------------------------------------------------
+
+    def _visible(self, row: tuple[Key, ...]) -> tuple[Key, ...]:
         """The row's keys, without the language key (and a wider space bar) when not allowed."""
         if self._allow_switch:
             return row
         return tuple(
-            replace(k, span=k.span + _SWITCH.span) if k.kind is _Kind.SPACE else k
+            replace(k, span=k.span + SWITCH.span) if k.kind is Kind.SPACE else k
             for k in row
-            if k.kind is not _Kind.SWITCH
+            if k.kind is not Kind.SWITCH
         )
 
-    def _width(self, key: _Key, unit: int) -> int:
+    def _font(self, px: int) -> QFontMetrics:
+        metrics = self._fonts.get(px)
+        if metrics is None:
+            font = QFont(FONT_FAMILY)
+            font.setPixelSize(px)
+            metrics = self._fonts[px] = QFontMetrics(font)
+        return metrics
+
+    def _widths(self, panel: _Panel) -> dict[Key, int]:
+        widths = {key: self._width(panel, key) for row in panel.rows for key in row}
+        if panel.layout is Layout.NUMERIC:  # a pad is a grid: every key as wide as the widest
+            widths = dict.fromkeys(widths, max(widths.values()))
+        return widths
+
+    def _width(self, panel: _Panel, key: Key) -> int:
         """The key's span in units, widened if its label needs more room."""
         m = self._theme.metrics
         px = m.heading if self._role(key) is Role.KEY else m.button
-        label = _font_metrics(px).horizontalAdvance(self._label(key)) + 2 * (m.gap + _BORDER)
-        return max(key.span * unit + (key.span - 1) * m.gap, label)
+        label = self._font(px).horizontalAdvance(self._label(panel, key))
+        return max(key.span * panel.unit + (key.span - 1) * m.gap, label + 2 * (m.gap + _BORDER))
 
-    def _role(self, key: _Key) -> Role:
-        return Role.KEY if key.kind in _LETTER_KINDS and not key.label else Role.KEY_SPECIAL
+    def _role(self, key: Key) -> Role:
+        return Role.KEY if key.kind in LETTER_KINDS and not key.label else Role.KEY_SPECIAL
 
-    def _label(self, key: _Key) -> str:
+    def _label(self, panel: _Panel, key: Key) -> str:
         if key.label:
             return key.label
-        if key.kind is _Kind.SWITCH:
-            return _SWITCH_LABELS.get(self._layout, "")
-        if key.kind in _LABELS:
-            return translate(self._lang, _LABELS[key.kind])
-        return self._text(key)
+        if key.kind is Kind.SWITCH:
+            return SWITCH_LABELS.get(panel.layout, "")
+        if key.kind in LABELS:
+            return translate(self._lang, LABELS[key.kind])
+        return self._text(key, panel.shift)
 
-    def _text(self, key: _Key) -> str:
+    def _text(self, key: Key, shift: bool = False) -> str:
         """What the key types."""
-        if key.kind is _Kind.DIGIT:
+        if key.kind is Kind.DIGIT:
             return localize_digits(key.text, self._lang)
-        if key.kind is _Kind.SPACE:
+        if key.kind is Kind.SPACE:
             return " "
-        return key.text.upper() if self._shift else key.text
+        return key.text.upper() if shift else key.text
 
-    def _button(self, key: _Key, width: int, height: int) -> QPushButton:
-        label = self._label(key)
+    def _button(self, panel: _Panel, key: Key) -> QPushButton:
+        label = self._label(panel, key)
         button = QPushButton(label)
         button.setObjectName("key-zwnj" if key.text == ZWNJ else f"key-{key.kind.name.lower()}")
         button.setAccessibleName(label)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never take the focus from the text box
         button.setAutoDefault(False)
+        self._size(button, panel.widths[key], panel.unit)
+        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        set_role(button, self._role(key))
+        button.clicked.connect(lambda _checked=False, k=key: self._on_key(k))
+        panel.buttons.append((button, key))
+        return button
+
+    @staticmethod
+    def _size(button: QPushButton, width: int, height: int) -> None:
         # Sizes through the style sheet, which would otherwise override setFixedSize when it
         # polishes the button; the keyboard's sheet fixes the border, so this is the outer size.
         w, h = width - 2 * _BORDER, height - 2 * _BORDER
         button.setStyleSheet(
             f"min-width: {w}px; max-width: {w}px; min-height: {h}px; max-height: {h}px;"
         )
-        button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        set_role(button, self._role(key))
-        button.clicked.connect(lambda _checked=False, k=key: self._on_key(k))
-        self._buttons.append((button, key))
-        return button
 
-    def _on_key(self, key: _Key) -> None:
-        if key.kind is _Kind.ENTER:
+    # -- typing ----------------------------------------------------------------------------
+
+    def _on_key(self, key: Key) -> None:
+        if key.kind is Kind.ENTER:
             self.enter_pressed.emit()
-        elif key.kind is _Kind.SHIFT:
+        elif key.kind is Kind.SHIFT:
             self._set_shift(not self._shift)
-        elif key.kind is _Kind.SWITCH:
+        elif key.kind is Kind.SWITCH:
             self.set_layout(Layout.EN if self._layout is Layout.FA else Layout.FA)
-        elif key.kind is _Kind.BACKSPACE:
+        elif key.kind is Kind.BACKSPACE:
             self._backspace()
             self.key_pressed.emit("")
         else:
-            text = self._text(key)
+            text = self._text(key, self._shift)
             self._insert(text)
             self._set_shift(False)  # one-shot
             self.key_pressed.emit(text)
@@ -316,10 +344,14 @@ class OnScreenKeyboard(QWidget):
     def _set_shift(self, on: bool) -> None:
         """Turn the one-shot shift on or off; letter keys show their capitals while it is on."""
         self._shift = on
-        for button, key in self._buttons:
-            if key.kind is _Kind.CHAR and not key.label:
-                button.setText(self._text(key))
-            elif key.kind is _Kind.SHIFT:
+        panel = self._panel
+        if panel is None or panel.shift == on:
+            return
+        panel.shift = on
+        for button, key in panel.buttons:
+            if key.kind is Kind.CHAR and not key.label:
+                button.setText(self._text(key, on))
+            elif key.kind is Kind.SHIFT:
                 set_role(button, Role.CHOICE_ON if on else Role.KEY_SPECIAL)
 
     def _live_target(self) -> Target | None:

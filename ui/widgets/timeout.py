@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.theme import Role, set_boxed
 from ui.widgets.common import CENTER, button, hbox, label, vbox
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 
 class TimeoutOverlay(QWidget):
@@ -22,6 +26,7 @@ class TimeoutOverlay(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("timeout-overlay")
+        self.setStyleSheet(ctx.style_sheet)  # a part of the window: see ui.mainwindow
         m = ctx.theme.metrics
         outer = vbox(self)
         outer.addStretch(1)
@@ -52,6 +57,8 @@ class TimeoutOverlay(QWidget):
 
     def show_countdown(self, seconds: int) -> None:
         self.seconds = seconds
+        if self.styleSheet() != self.ctx.style_sheet:  # hidden during a theme switch
+            self.setStyleSheet(self.ctx.style_sheet)
         parent = self.parentWidget()
         assert parent is not None
         self.setGeometry(parent.rect())
@@ -72,6 +79,10 @@ class TimeoutOverlay(QWidget):
         self.end.setText(tr(N_("Finish now")))
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Imported here: setting up QPainter's Python class takes ~2 ms of the kiosk's start,
+        # and the warning paints only when it shows.
+        from PySide6.QtGui import QColor, QPainter
+
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(0, 0, 0, 160))
         painter.end()

@@ -1,0 +1,1 @@
+"""The admin panel: enrollment, settings, sync, logs, diagnostics and staff accounts."""

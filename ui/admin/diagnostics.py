@@ -1,0 +1,181 @@
+"""The recent log and the diagnostics export, for IT staff, without anyone's personal data.
+
+The zip (``<data dir>/diagnostics/diagnostics-<time>.zip``) holds the effective settings (no
+secrets: the enrollment secret is never in it), a ``kiosk status``-like summary, the versions,
+the logs with long digit runs masked, and the audit log's verification. Runs on the background
+runner; it reads files and the database only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import zipfile
+from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk import __version__
+from kiosk.audit import AuditAction, redact_numbers
+from kiosk.config import SECTIONS, Settings
+from kiosk.logs import LOG_FILENAME
+from kiosk.timeutil import iso, utcnow
+
+if TYPE_CHECKING:
+    from kiosk.core import Core
+    from kiosk.staff import StaffMember
+    from ui.admin.desk import StaffDesk
+
+LOG_LINES = 200
+FOLDER = "diagnostics"
+# Dates and times are kept; other long digit runs (national codes, mobile numbers) are masked.
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?")
+
+
+def redact_line(line: str) -> str:
+    """``line`` with every run of 8 or more digits masked, except dates, times and valid
+    tracking codes (``kiosk.audit.redact_numbers``)."""
+    out, last = [], 0
+    for match in _MOMENT.finditer(line):
+        out.append(redact_numbers(line[last : match.start()]))
+        out.append(match.group())
+        last = match.end()
+    out.append(redact_numbers(line[last:]))
+    return "".join(out)
+
+
+def tail(path: Path, lines: int = LOG_LINES) -> list[str]:
+    """The last ``lines`` lines of ``path`` (none if it does not exist)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            return [line.rstrip("\n") for line in deque(fh, maxlen=lines)]
+    except FileNotFoundError:
+        return []
+
+
+def recent_log(settings: Settings, lines: int = LOG_LINES) -> str:
+    """The end of the kiosk's log, redacted, for the admin panel's log view."""
+    return "\n".join(redact_line(line) for line in tail(settings.log_dir / LOG_FILENAME, lines))
+
+
+def settings_info(settings: Settings) -> dict[str, Any]:
+    """The effective settings (they hold no secrets; the enrollment lives in the database)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Path):
+            return str(value)
+        if isinstance(value, tuple):
+            return "x".join(str(v) for v in value)
+        return value
+
+    info: dict[str, Any] = {
+        "data_dir": str(settings.data_dir),
+        "config_file": str(settings.config_file) if settings.config_file else None,
+        "overrides_file": str(settings.overrides_path)
+        if settings.overrides_path.exists()
+        else None,
+    }
+    for section in SECTIONS:
+        values = getattr(settings, section)
+        info[section] = {f.name: plain(getattr(values, f.name)) for f in dataclasses.fields(values)}
+    info["environment"] = sorted(name for name in os.environ if name.startswith("KIOSK_"))
+    return info
+
+
+def status_info(core: Core) -> dict[str, Any]:
+    """What ``kiosk status --json`` says (never the enrollment secret)."""
+    from kiosk import migrations
+
+    counts = core.queue.counts()
+    oldest = core.queue.oldest_unsent()
+    enrollment = core.state.enrollment()
+    record = core.state.sync_record()
+
+    def when(value: dt.datetime | None) -> str | None:
+        return iso(value) if value is not None else None
+
+    return {
+        "version": __version__,
+        "kiosk_number": core.kiosk_number,
+        "schema_version": migrations.HEAD,
+        "catalog_version": core.catalog.version,
+        "counts": {state.value: n for state, n in counts.items()},
+        "oldest_unsent_at": when(oldest),
+        "enrollment": enrollment.public() if enrollment is not None else None,
+        "sync": {
+            "online": record.online,
+            "last_success_at": when(record.last_success_at),
+            "last_attempt_at": when(record.last_attempt_at),
+            "last_error": record.last_error,
+            "needs_enrollment": record.needs_enrollment,
+        },
+    }
+
+
+def versions() -> dict[str, str]:
+    import PySide6
+    import sqlalchemy
+    from PySide6.QtCore import qVersion
+
+    return {
+        "kiosk": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "pyside6": PySide6.__version__,
+        "qt": qVersion(),
+        "sqlalchemy": sqlalchemy.__version__,
+    }
+
+
+def export_diagnostics(desk: StaffDesk, member: StaffMember) -> Path:
+    """Write the diagnostics zip into ``<data dir>/diagnostics/``; audited. Returns its path."""
+    settings = desk.settings
+    problems = desk.audit.verify()
+    parts: dict[str, str] = {
+        "settings.json": _json(settings_info(settings)),
+        "status.json": _json(status_info(desk.core)),
+        "versions.json": _json(versions()),
+        "audit-verify.json": _json(
+            {"intact": not problems, "problems": problems, "entries": desk.audit.count()}
+        ),
+    }
+    for log_file in sorted(settings.log_dir.glob(f"{LOG_FILENAME}*")):
+        text = log_file.read_text(encoding="utf-8", errors="replace")
+        parts[f"logs/{log_file.name}"] = "\n".join(redact_line(x) for x in text.splitlines())
+    secret = _secret(desk.core)
+    if secret:  # belt and braces: the secret is in none of the parts above
+        parts = {name: text.replace(secret, "***") for name, text in parts.items()}
+    folder = settings.data_dir / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"diagnostics-{stamp}.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".zip.tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(buffer.getvalue())
+    os.replace(tmp_name, target)
+    desk.audit.append(
+        member.staff_id,
+        AuditAction.EXPORT,
+        {"what": "diagnostics", "file": target.name, "parts": sorted(parts)},
+    )
+    return target
+
+
+def _secret(core: Core) -> str | None:
+    enrollment = core.state.enrollment()
+    return enrollment.secret if enrollment is not None else None
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

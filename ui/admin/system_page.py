@@ -1,0 +1,146 @@
+"""Sync now, the recent log and the diagnostics export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.i18n import N_
+from ui.admin.diagnostics import export_diagnostics, recent_log
+from ui.counter.widgets import action, hline, show_message, text_label
+
+if TYPE_CHECKING:
+    from kiosk.staff import StaffMember
+    from kiosk.state import Enrollment
+    from ui.admin.desk import StaffDesk
+
+SYNC_TITLE = N_("Sync with the city server")
+SYNC_NOW = N_("Sync now")
+SYNC_ASKED = N_("A sync cycle was started; the status line shows when it is done.")
+NOT_ENROLLED = N_("Sync is off: this kiosk is not enrolled (see Enrollment).")
+NO_ENGINE = N_("The sync engine starts when the kiosk restarts after enrollment.")
+LOG_TITLE = N_("Recent log")
+REFRESH = N_("Refresh")
+EMPTY_LOG = N_("The log is empty.")
+DIAG_TITLE = N_("Diagnostics")
+DIAG_INTRO = N_(
+    "A zip for IT staff: settings, status, versions, the logs (long numbers masked) and the "
+    "audit log check. No secrets and no citizens' numbers are in it."
+)
+EXPORT = N_("Export diagnostics")
+EXPORTED = N_("Saved: {path}")
+NOT_EXPORTED = N_("The diagnostics could not be saved: {error}")
+
+
+class SystemPage(QWidget):
+    def __init__(
+        self,
+        desk: StaffDesk,
+        member: StaffMember,
+        sync_now: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.member = member
+        self.sync_now = sync_now
+        self.enrolled = False
+        box = QVBoxLayout(self)
+        self.sync_title = text_label(kind="heading")
+        self.sync_note = text_label(name="sync-note")
+        self.sync_button = action(on_click=self.on_sync, name="sync-now")
+        self.sync_button.setEnabled(False)
+        self.log_title = text_label(kind="heading")
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("log-view")
+        self.log.setReadOnly(True)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log.setMinimumHeight(160)
+        self.refresh_button = action(on_click=self.load_log, name="refresh-log")
+        self.diag_title = text_label(kind="heading")
+        self.diag_intro = text_label()
+        self.diag_button = action(on_click=self.on_export, name="export-diagnostics")
+        self.diag_message = text_label(name="diagnostics-message")
+        self.diag_message.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.sync_button)
+        row.addWidget(self.sync_note, 1)
+        box.addWidget(self.sync_title)
+        box.addLayout(row)
+        box.addWidget(hline())
+        log_row = QHBoxLayout()
+        log_row.addWidget(self.log_title, 1)
+        log_row.addWidget(self.refresh_button)
+        box.addLayout(log_row)
+        box.addWidget(self.log, 1)
+        box.addWidget(hline())
+        for widget in (self.diag_title, self.diag_intro, self.diag_button, self.diag_message):
+            box.addWidget(widget)
+        self.retranslate()
+        self.load()
+
+    def load(self) -> None:
+        state = self.desk.core.state
+        self.desk.runner.run(state.enrollment, self.set_enrollment)
+        self.load_log()
+
+    def set_enrollment(self, enrollment: Enrollment | None) -> None:
+        self.enrolled = enrollment is not None
+        self.retranslate()
+
+    @Slot()
+    def load_log(self) -> None:
+        settings = self.desk.settings
+
+        def show(text: str) -> None:
+            self.log.setPlainText(text or self.desk.t(EMPTY_LOG))
+            bar = self.log.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+        self.desk.runner.run(lambda: recent_log(settings), show)
+
+    @Slot()
+    def on_sync(self) -> None:
+        if self.sync_now is not None and self.enrolled:
+            self.sync_now()
+            show_message(self.sync_note, self.desk.t(SYNC_ASKED))
+
+    @Slot()
+    def on_export(self) -> None:
+        desk, member = self.desk, self.member
+        self.diag_button.setEnabled(False)
+
+        def done(path: Path) -> None:
+            self.diag_button.setEnabled(True)
+            show_message(self.diag_message, desk.t(EXPORTED, path=str(path)))
+
+        def failed(exc: BaseException) -> None:
+            self.diag_button.setEnabled(True)
+            if not isinstance(exc, OSError):
+                raise exc
+            show_message(self.diag_message, desk.t(NOT_EXPORTED, error=str(exc)), error=True)
+
+        desk.runner.run(lambda: export_diagnostics(desk, member), done, failed)
+
+    def retranslate(self) -> None:
+        t = self.desk.t
+        self.sync_title.setText(t(SYNC_TITLE))
+        self.sync_button.setText(t(SYNC_NOW))
+        can_sync = self.enrolled and self.sync_now is not None
+        self.sync_button.setEnabled(can_sync)
+        if not self.enrolled:
+            self.sync_note.setText(t(NOT_ENROLLED))
+        elif self.sync_now is None:
+            self.sync_note.setText(t(NO_ENGINE))
+        else:
+            self.sync_note.setText("")
+        self.log_title.setText(t(LOG_TITLE))
+        self.refresh_button.setText(t(REFRESH))
+        self.diag_title.setText(t(DIAG_TITLE))
+        self.diag_intro.setText(t(DIAG_INTRO))
+        self.diag_button.setText(t(EXPORT))

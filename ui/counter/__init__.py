@@ -1,0 +1,1 @@
+"""Counter mode (``kiosk run --counter``): a clerk's windowed, keyboard-first console."""
