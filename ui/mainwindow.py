@@ -91,6 +91,7 @@ class MainWindow(QWidget):
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.painted = False
         self._pending_catalog: Any = None
+        self.staff_entry: Any = None  # ui.staff_entry.StaffEntry, once the core is open
         self._connect_signals()
         self.move_to(ScreenId.HOME)
         self.refresh_status()
@@ -171,6 +172,8 @@ class MainWindow(QWidget):
     def end_session(self) -> None:
         """Wipe everything of this citizen and go home: answers, screens, keyboard, overlay."""
         self.overlay.hide()
+        if self.staff_entry is not None and self.staff_entry.is_open:
+            self.staff_entry.close()  # an idle admin panel ends too
         self.idle.restart()
         self.dock.clear()
         focused = self.focusWidget()
@@ -377,6 +380,8 @@ class MainWindow(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        if self.staff_entry is not None:
+            self.staff_entry.resize()
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
 

@@ -32,7 +32,9 @@ from ui.worker import BackgroundRunner
 
 if TYPE_CHECKING:  # kiosk.core loads SQLAlchemy: imported when the core is opened
     from kiosk.core import Core
+    from ui.maintenance import Maintenance
     from ui.printing import ReceiptPrinter
+    from ui.staff_entry import StaffEntry
     from ui.sync_bridge import SyncBridge
 
 log = logging.getLogger("ui")
@@ -66,6 +68,8 @@ class Kiosk:
     ctx: UiContext
     window: MainWindow
     sync: SyncBridge | None = None
+    staff: StaffEntry | None = None
+    maintenance: Maintenance | None = None
     start_error: BaseException | None = None  # opening the core failed (see open_core_later)
     _opened: list[Core] = field(default_factory=list)  # every core opened for this kiosk
 
@@ -81,15 +85,34 @@ class Kiosk:
         if enrolled is None:
             enrolled = core.state.enrollment() is not None
         if with_sync and enrolled:
-            from ui.sync_bridge import SyncBridge
+            self.start_sync(core)
+        from ui.maintenance import Maintenance
+        from ui.staff_entry import StaffEntry
 
-            ctx = self.ctx
-            bridge = SyncBridge(ctx.settings, core, printer_state=lambda: ctx.printer.name)
-            bridge.reported.connect(self.window.on_sync_report)
-            bridge.catalog_arrived.connect(self.window.on_catalog)
-            self.ctx.sync_now = bridge.trigger
-            self.sync = bridge
-            bridge.start()
+        self.maintenance = Maintenance(core, self.ctx.runner, self.window)
+        self.maintenance.start()
+        self.staff = StaffEntry(
+            self.window,
+            self.ctx,
+            on_enrolled=lambda _enrollment: self.start_sync(core) if with_sync else None,
+            on_closed=self.window.end_session,
+        )
+        self.staff.leave_requested.connect(self.app.quit)  # audited by the panel
+        self.window.staff_entry = self.staff
+
+    def start_sync(self, core: Core) -> None:
+        """Run the sync engine on its own thread (once; after enrollment too)."""
+        if self.sync is not None:
+            return
+        from ui.sync_bridge import SyncBridge
+
+        ctx = self.ctx
+        bridge = SyncBridge(ctx.settings, core, printer_state=lambda: ctx.printer.name)
+        bridge.reported.connect(self.window.on_sync_report)
+        bridge.catalog_arrived.connect(self.window.on_catalog)
+        ctx.sync_now = bridge.trigger
+        self.sync = bridge
+        bridge.start()
 
     def open_core_later(
         self,
@@ -127,6 +150,10 @@ class Kiosk:
         self.ctx.runner.run(work, on_success=opened, on_failure=failed)
 
     def close(self) -> None:
+        if self.maintenance is not None:
+            self.maintenance.stop()
+        if self.staff is not None:
+            self.staff.gesture.uninstall()
         if self.sync is not None:
             self.sync.stop()
         self.window.shutdown()  # waits for the runner: a core being opened is open now

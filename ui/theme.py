@@ -290,7 +290,11 @@ def stylesheet(theme: Theme) -> str:
         QLabel[small="true"] {{ font-size: {m.small}px; }}
         QPushButton {{ min-height: {m.target}px; min-width: {m.target}px;
                        font-size: {m.button}px; border-radius: {radius}px;
-                       padding: 0 {m.gap * 3}px; }}
+                       padding: 0 {m.gap * 3}px;
+                       color: {c.fg(Role.SECONDARY)}; background: {c.bg(Role.SECONDARY)};
+                       border: 2px solid {c.border}; }}
+        QTabBar::tab {{ min-height: {m.target}px; padding: 0 {m.gap * 3}px;
+                        font-size: {m.button}px; }}
         QPushButton:focus {{ outline: none; border: {max(3, m.gap)}px solid {c.focus}; }}
         QLineEdit, QPlainTextEdit {{ min-height: {m.target}px; font-size: {m.button}px;
                        border: 3px solid {c.border}; border-radius: {radius // 2}px;

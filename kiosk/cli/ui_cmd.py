@@ -17,6 +17,11 @@ from kiosk.config import Settings
 def register(sub: Any, *, run_only: bool = False) -> None:
     r = sub.add_parser("run", help="open the kiosk (fullscreen; the default command)")
     r.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    r.add_argument(
+        "--counter",
+        action="store_true",
+        help="counter mode for clerks: windowed, keyboard first, after a staff sign-in",
+    )
     r.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
     r.set_defaults(func=cmd_run, open_log_later=True)
     if run_only:  # kiosk run itself (see kiosk.cli.build_parser)
@@ -49,6 +54,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # start: ui.run turns it back on once the first screen is painted.
     gc.disable()
     open_log = getattr(args, "open_log", lambda: None)  # the log file: after the first paint
+    if getattr(args, "counter", False):
+        gc.enable()
+        open_log()
+        from ui.counter.launch import run_counter
+        from ui.run import NoDisplay, check_display
+
+        try:
+            check_display()
+        except NoDisplay as exc:
+            fail(str(exc))
+        return run_counter(settings)
     try:
         from ui.run import NoDisplay, run
 

@@ -75,6 +75,9 @@ def run_counter(settings: Settings) -> int:
             bridge = SyncBridge(settings, core)
             bridge.start()
         window = build_counter(settings, core, sync_now=bridge.trigger if bridge else None)
+        from ui.maintenance import Maintenance
+
+        Maintenance(core, window.desk.runner, window).start()  # the privacy purge, as on kiosks
         window.resize(1280, 860)
         window.show()
         return app.exec()
