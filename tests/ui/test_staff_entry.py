@@ -29,29 +29,42 @@ def staffed(qtbot: QtBot, settings: Settings) -> Iterator[Kiosk]:
 
 
 def open_with_shortcut(qtbot: QtBot, kiosk: Kiosk) -> None:
-    qtbot.keyClick(kiosk.window, Qt.Key.Key_S,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(
+        kiosk.window,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+    )
     assert kiosk.staff is not None
     qtbot.waitUntil(lambda: kiosk.staff is not None and kiosk.staff.is_open)
 
 
 def sign_in(qtbot: QtBot, driver: Driver, pin: str) -> None:
     def names() -> list[QAbstractButton]:
-        return [b for b in driver.window.findChildren(QAbstractButton)
-                if b.isVisible() and "مدیر" in b.text()]
+        return [
+            b
+            for b in driver.window.findChildren(QAbstractButton)
+            if b.isVisible() and "مدیر" in b.text()
+        ]
 
     qtbot.waitUntil(lambda: bool(names()), timeout=5000)  # the list loads off the UI thread
     driver.tap_widget(names()[0])
     overlay = driver.kiosk.staff.overlay  # type: ignore[union-attr]
     for digit in pin:  # the sign-in's own PIN pad (Persian digits in a Persian session)
         wanted = {digit, to_persian_digits(digit)}
-        qtbot.waitUntil(lambda w=wanted: any(b.isVisible() and b.text() in w
-                                             for b in overlay.findChildren(QAbstractButton)))
-        key = next(b for b in overlay.findChildren(QAbstractButton)
-                   if b.isVisible() and b.text() in wanted)
+        qtbot.waitUntil(
+            lambda w=wanted: any(
+                b.isVisible() and b.text() in w for b in overlay.findChildren(QAbstractButton)
+            )
+        )
+        key = next(
+            b for b in overlay.findChildren(QAbstractButton) if b.isVisible() and b.text() in wanted
+        )
         driver.tap_widget(key)
-    enter = next(b for b in overlay.findChildren(QAbstractButton)
-                 if b.isVisible() and b.objectName() == "key-enter")
+    enter = next(
+        b
+        for b in overlay.findChildren(QAbstractButton)
+        if b.isVisible() and b.objectName() == "key-enter"
+    )
     driver.tap_widget(enter)
 
 
