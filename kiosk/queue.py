@@ -14,16 +14,17 @@ import uuid
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
 from kiosk.catalog import Catalog, Service, UnknownService
 from kiosk.db import Database
 from kiosk.forms import Answer, FieldError, ValidationFailed, clean_answers
 from kiosk.i18n import LANGUAGES, N_, Text
-from kiosk.models import Channel, Counter, Transaction, TxState
-from kiosk.timeutil import Clock, iso, utcnow
+from kiosk.jsonutil import dumps
+from kiosk.models import Channel, Transaction, TxState
+from kiosk.timeutil import Clock, iso, to_db, utcnow
 from kiosk.tracking import (
     InvalidTrackingCode,
     format_tracking_code,
@@ -35,13 +36,12 @@ from kiosk.uuid7 import uuid7
 log = logging.getLogger("kiosk.queue")
 
 SEQUENCE = "transaction"
-_NEXT_SEQ = (
-    update(Counter)
-    .where(Counter.name == SEQUENCE)
-    .values(value=Counter.value + 1)
-    .returning(Counter.value)
+_NEXT_SEQ_SQL = "UPDATE counters SET value = value + 1 WHERE name = 'transaction' RETURNING value"
+_INSERT_SQL = (
+    "INSERT INTO transactions (id, tracking_code, kiosk_number, seq, service_code,"
+    " catalog_version, answers, lang, created_at, channel, staff_id, state, attempts,"
+    " updated_at, replaces_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT = insert(cast(Table, Transaction.__table__))
 
 
 class NotQueued(ValueError):
@@ -147,7 +147,7 @@ class Queue:
         tx_id = str(uuid7())
         with self.db.write_core() if conn is None else nullcontext(conn) as write:
             self._check_unique(write, service, cleaned)
-            seq = write.execute(_NEXT_SEQ).scalar_one()
+            seq = int(write.exec_driver_sql(_NEXT_SEQ_SQL).scalar_one())
             now = self.clock()
             values: dict[str, Any] = {
                 "id": tx_id,
@@ -173,7 +173,27 @@ class Queue:
                 "updated_at": now,
                 "replaces_id": replaces_id,
             }
-            write.execute(_INSERT, values)
+            # The hot path of every submission: plain SQL, bound by pysqlite, nothing compiled.
+            write.exec_driver_sql(
+                _INSERT_SQL,
+                (
+                    tx_id,
+                    values["tracking_code"],
+                    self.kiosk_number,
+                    seq,
+                    service.code,
+                    self.catalog.version,
+                    dumps(cleaned),
+                    lang,
+                    to_db(now),
+                    channel.value,
+                    staff_id,
+                    TxState.PENDING.value,
+                    0,
+                    to_db(now),
+                    replaces_id,
+                ),
+            )
         record = QueuedTransaction(**values)
         log.info(
             "queued %s seq=%d service=%s channel=%s", record.id, seq, service.code, channel.value
