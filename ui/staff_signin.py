@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut, QTouchEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QCompleter,
     QGridLayout,
     QHBoxLayout,
@@ -379,7 +378,7 @@ class CornerTapDetector(QObject):
     """Emits :attr:`triggered` after ``taps`` taps (or clicks) within ``within_s`` seconds in
     the top-leading corner of ``target`` (top-right when the layout is right-to-left).
 
-    It watches the whole application's input (:meth:`install`) and never eats an event: the
+    It watches the input of the target's window (:meth:`install`) and never eats an event: the
     tap also reaches whatever is under the finger. A tap elsewhere starts the count again.
     """
 
@@ -403,16 +402,21 @@ class CornerTapDetector(QObject):
         self.clock = clock
         self._times: list[float] = []
         self._last_stamp: int | None = None
+        self._watched: QObject | None = None
 
     def install(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        """Watch the input of the target's window (its QWindow: every touch and click reaches
+        it once, and nothing else pays for a Python filter on every event of the app)."""
+        top = self.target.window()
+        top.winId()  # make the native window now, so its QWindow exists before it is shown
+        self._watched = top.windowHandle()
+        if self._watched is not None:
+            self._watched.installEventFilter(self)
 
     def uninstall(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
 
     def in_corner(self, local: QPoint) -> bool:
         size = self.corner_px

@@ -174,8 +174,11 @@ def target(qtbot: QtBot) -> QWidget:
 
 
 def tap(target: QWidget, clock: Clock, at: QPoint, times: int, every_s: float = 0.4) -> None:
+    """Taps through the window system (the target's QWindow), as a finger's reach the kiosk."""
+    window = target.windowHandle()
+    assert window is not None
     for _ in range(times):
-        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
         clock.now += every_s
 
 
