@@ -6,15 +6,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.catalog import Catalog, CatalogError, default_catalog_path, load_catalog
+from kiosk.catalog import Catalog
+from kiosk.catalog_source import SYNCED_CATALOG, catalog_path_for, load_kiosk_catalog
 from kiosk.config import Settings, ensure_data_dir
 from kiosk.db import Database
 from kiosk.queue import Queue
 from kiosk.state import StateStore
 
-log = logging.getLogger("kiosk.core")
+__all__ = ["SYNCED_CATALOG", "Core", "catalog_path_for", "load_kiosk_catalog", "open_core"]
 
-SYNCED_CATALOG = "current.json"  # written by the sync engine, in Settings.catalog_dir
+log = logging.getLogger("kiosk.core")
 
 
 @dataclass
@@ -38,29 +39,6 @@ class Core:
 
     def close(self) -> None:
         self.db.close()
-
-
-def catalog_path_for(settings: Settings) -> Path:
-    """Which catalog file the kiosk uses: the configured one, else the one synced from the city
-    server (if it is there), else the bundled one."""
-    if settings.catalog.path is not None:
-        return settings.catalog.path
-    synced = settings.catalog_dir / SYNCED_CATALOG
-    if synced.exists():
-        return synced
-    return default_catalog_path()
-
-
-def load_kiosk_catalog(settings: Settings) -> tuple[Catalog, Path]:
-    path = catalog_path_for(settings)
-    try:
-        return load_catalog(path), path
-    except CatalogError:
-        if path.parent != settings.catalog_dir:
-            raise  # a configured or bundled catalog that is broken: say so
-        log.exception("the synced catalog is unreadable; using the bundled one")
-        bundled = default_catalog_path()
-        return load_catalog(bundled), bundled
 
 
 def open_core(settings: Settings) -> Core:

@@ -29,6 +29,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.announcements import AnnouncementStore
 from kiosk.catalog import Catalog, CatalogError, LocalText, catalog_from_bytes
+from kiosk.catalog_source import SYNCED_CATALOG
 from kiosk.models import TxState
 from kiosk.outbox import ItemOutcome, Outbox, StatusChange
 from kiosk.queue import Queue, QueuedTransaction
@@ -54,7 +55,6 @@ log = logging.getLogger("sync")
 BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 300.0
 IN_FLIGHT_RETRY_S = 5.0
-SYNCED_CATALOG = "current.json"
 
 
 Encoded = tuple[str, str]  # (transaction id, its wire JSON object)

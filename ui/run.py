@@ -23,9 +23,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.catalog import Catalog
+from kiosk.catalog_source import load_kiosk_catalog as load_first_catalog
 from kiosk.config import Settings
 from ui import appsetup
-from ui.catalog_source import load_first_catalog
 from ui.context import UiContext
 from ui.mainwindow import MainWindow
 from ui.worker import BackgroundRunner

@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def _catalog(settings: Settings) -> Catalog:
-    from kiosk.core import catalog_path_for  # loads SQLAlchemy: only for the commands that need it
+    from kiosk.catalog_source import catalog_path_for
 
     return load_catalog(catalog_path_for(settings))
 

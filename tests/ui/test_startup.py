@@ -19,11 +19,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.catalog import default_catalog_path
+from kiosk.catalog_source import SYNCED_CATALOG, catalog_path_for, load_kiosk_catalog
 from kiosk.config import Settings
-from kiosk.core import catalog_path_for, load_kiosk_catalog
 from kiosk.models import Channel, TxState
 from tests.ui.driver import Driver
-from ui.catalog_source import SYNCED_CATALOG, catalog_path, load_first_catalog
 from ui.run import Kiosk, start
 from ui.screens.base import ScreenId
 
@@ -174,20 +173,20 @@ def write_catalog(path: Path, text: str) -> Path:
     return path
 
 
-def test_the_first_catalog_is_the_one_the_core_chooses(settings: Settings) -> None:
+def test_which_catalog_the_kiosk_uses(settings: Settings) -> None:
     bundled = default_catalog_path()
-    assert catalog_path(settings) == catalog_path_for(settings) == bundled
+    assert catalog_path_for(settings) == bundled
     synced = write_catalog(
         settings.catalog_dir / SYNCED_CATALOG, bundled.read_text(encoding="utf-8")
     )
-    assert catalog_path(settings) == catalog_path_for(settings) == synced
-    assert load_first_catalog(settings)[1] == load_kiosk_catalog(settings)[1] == synced
-    write_catalog(synced, "{ not json")  # a broken synced catalog: both fall back
-    assert load_first_catalog(settings)[1] == load_kiosk_catalog(settings)[1] == bundled
+    assert catalog_path_for(settings) == synced
+    assert load_kiosk_catalog(settings)[1] == synced
+    write_catalog(synced, "{ not json")  # a broken synced catalog: back to the bundled one
+    assert load_kiosk_catalog(settings)[1] == bundled
     configured = dataclasses.replace(
         settings, catalog=dataclasses.replace(settings.catalog, path=bundled)
     )
-    assert catalog_path(configured) == catalog_path_for(configured) == bundled
+    assert catalog_path_for(configured) == bundled
 
 
 @pytest.mark.parametrize(
