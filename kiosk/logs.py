@@ -19,11 +19,8 @@ def setup_logging(log_dir: Path, level: str = "info") -> Path:
     """Send every kiosk logger to ``log_dir/kiosk.log`` (1 MB x 5 files); return the path."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILENAME
+    stop_logging()
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
-            root.removeHandler(handler)
-            handler.close()
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
@@ -32,3 +29,12 @@ def setup_logging(log_dir: Path, level: str = "info") -> Path:
     root.addHandler(handler)
     root.setLevel(level.upper())
     return path
+
+
+def stop_logging() -> None:
+    """Close the log file that :func:`setup_logging` opened (if any)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from kiosk.config import Settings
 from ui import appsetup
 from ui.context import UiContext
 from ui.mainwindow import MainWindow
+from ui.window_probe import NoDisplay, check_display  # noqa: F401 - NoDisplay: for callers
 from ui.worker import BackgroundRunner
 
 if TYPE_CHECKING:  # kiosk.core loads SQLAlchemy: imported when the core is opened
@@ -38,21 +38,6 @@ if TYPE_CHECKING:  # kiosk.core loads SQLAlchemy: imported when the core is open
     from ui.sync_bridge import SyncBridge
 
 log = logging.getLogger("ui")
-
-
-class NoDisplay(RuntimeError):
-    pass
-
-
-def check_display() -> None:
-    """Fail with a sentence, not a Qt abort, when there is no screen to show the kiosk on."""
-    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
-        return
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise NoDisplay(
-            "no display: run the kiosk in a graphical session (DISPLAY or WAYLAND_DISPLAY), "
-            "or set QT_QPA_PLATFORM=offscreen to run it without one"
-        )
 
 
 def application() -> QApplication:
@@ -220,8 +205,10 @@ def run(
     quit_after_paint: bool = False,
     open_log: Callable[[], None] = lambda: None,
 ) -> int:
-    """Show the kiosk and run it until it quits. ``open_log`` opens the log file (``kiosk
-    run`` leaves that until the first screen is painted; records are held until then)."""
+    """Show the kiosk and run it until it quits (the window is closed, the staff leave kiosk
+    mode, or SIGINT, SIGTERM or SIGHUP: then 128 + the signal's number). ``open_log`` opens the
+    log file (``kiosk run`` leaves that until the first screen is painted; records are held
+    until then)."""
     started = time.perf_counter()
     check_display()
     kiosk = start(settings)
@@ -248,8 +235,15 @@ def run(
         )
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, painted))
-    code = kiosk.app.exec()
+    from ui.stop_signals import quit_on_signals
+
+    with quit_on_signals(kiosk.app) as stopped_by:
+        code = kiosk.app.exec()
     kiosk.close()
     if kiosk.start_error is not None:
         raise kiosk.start_error
+    signum = stopped_by()
+    if signum is not None:  # Ctrl+C, SIGTERM: closed as a window is, and said so
+        log.info("kiosk stopped by signal %d", signum)
+        return 128 + signum
     return code

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import logging
+import os
+import signal
+import threading
+import time
 
 from cityserver import migrations
 from cityserver.cli.common import Commands, database
@@ -26,6 +32,9 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="answer the sync API and Open311 with 503 and Retry-After",
     )
+    run.add_argument(  # kiosk demo's lifeline (kiosk.demo_reaper): stop when its writer is gone
+        "--exit-with", type=int, default=None, metavar="FD", help=argparse.SUPPRESS
+    )
     run.set_defaults(handler=cmd_run)
     migrate = commands.add_parser("migrate", parents=[common], help="bring the schema up to date")
     migrate.set_defaults(handler=cmd_migrate)
@@ -44,8 +53,27 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     gc.freeze()
     print(f"cityserver: database {display_url(settings.db_url)}", flush=True)
     print(f"cityserver: listening on http://{settings.host}:{settings.port}", flush=True)
+    if args.exit_with is not None:
+        exit_with(args.exit_with)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
+
+
+def exit_with(fd: int, grace_s: float = 10.0) -> None:
+    """Stop the server once the pipe ``fd`` reaches end of file (its writer, the process that
+    started this server, is gone): SIGTERM to this process (uvicorn shuts down cleanly), and
+    if it is still running ``grace_s`` later, exit at once."""
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(fd, 4096):
+                pass
+        logging.getLogger("cityserver").info("the process that started this server is gone")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace_s)  # a deadline for the clean shutdown, in a daemon thread
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with", daemon=True).start()
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:

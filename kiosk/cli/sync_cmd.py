@@ -120,8 +120,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
             "kiosk demo needs the reference city server, which this build does not include; "
             "run it from a source checkout: ./scripts/run demo"
         )
-    from kiosk.demo import run_demo
+    from kiosk.demo import DemoError, run_demo
+    from ui.window_probe import NoDisplay
 
-    return run_demo(
-        fullscreen=args.fullscreen, port=args.port, quit_after_paint=args.quit_after_first_paint
-    )
+    try:
+        return run_demo(
+            fullscreen=args.fullscreen,
+            port=args.port,
+            quit_after_paint=args.quit_after_first_paint,
+        )
+    except (NoDisplay, DemoError) as exc:
+        fail(str(exc))

@@ -80,7 +80,12 @@ def run_counter(settings: Settings) -> int:
         Maintenance(core, window.desk.runner, window).start()  # the privacy purge, as on kiosks
         window.resize(1280, 860)
         window.show()
-        return app.exec()
+        from ui.stop_signals import quit_on_signals
+
+        with quit_on_signals(app) as stopped_by:
+            code = app.exec()
+        signum = stopped_by()
+        return code if signum is None else 128 + signum
     finally:
         if bridge is not None:
             bridge.stop()
