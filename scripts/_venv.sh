@@ -14,6 +14,17 @@ find_python() {
     return 1
 }
 
+# has_extras "[a,b]" "[b]": whether the first list of extras holds every one of the second.
+has_extras() {
+    for extra in $(echo "$2" | tr -d '[]' | tr ',' ' '); do
+        case ",$(echo "$1" | tr -d '[]')," in
+        *",$extra,"*) ;;
+        *) return 1 ;;
+        esac
+    done
+    return 0
+}
+
 # make_venv EXTRAS: create .venv if missing and install the project (editable) with EXTRAS.
 make_venv() {
     extras="$1"
@@ -21,12 +32,16 @@ make_venv() {
     if [ ! -x .venv/bin/python ]; then
         "$python" -m venv .venv
     fi
-    # Reinstall only when pyproject.toml or the extras changed since the last install.
+    # Reinstall only when pyproject.toml changed since the last install, or that install had
+    # fewer extras (scripts/test's [dev,server] covers scripts/run's [server]).
     stamp=".venv/.installed$(echo "$extras" | tr -c 'a-z' '-')"
     want=$(cat pyproject.toml; echo "$extras")
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return 0
-    fi
+    for done in .venv/.installed-*; do
+        if [ -f "$done" ] && [ "$(sed '$d' "$done")" = "$(cat pyproject.toml)" ] &&
+            has_extras "$(tail -n 1 "$done")" "$extras"; then
+            return 0
+        fi
+    done
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet --editable ".${extras}"
     printf '%s' "$want" > "$stamp"

@@ -15,6 +15,9 @@ SCRIPTS = (
     DEPLOY / "kiosk-cli.sh",
     DEPLOY / "x11" / "municipal-kiosk-session",
     ROOT / "scripts" / "build",
+    ROOT / "scripts" / "run",
+    ROOT / "scripts" / "test",
+    ROOT / "scripts" / "system-deps",
 )
 DESKTOP_FILES = (
     DEPLOY / "municipal-kiosk-counter.desktop",
