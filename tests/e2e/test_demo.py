@@ -145,6 +145,14 @@ def demos() -> Iterator[list[Demo]]:
             demo.proc.stdout.close()
 
 
+def ended(demo: Demo) -> int:
+    """The demo's exit status, once it has ended (an assertion error with its stderr if not)."""
+    try:
+        return demo.proc.wait(timeout=END_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"the demo did not end:\n{demo.stderr()}") from None
+
+
 def assert_nothing_left(demo: Demo) -> None:
     folders = lambda: list(demo.tmp.glob("kiosk-demo-*"))  # noqa: E731
     wait_until(
@@ -196,7 +204,7 @@ def test_nothing_is_left_however_the_kiosk_ends(
 
     end(demo)
 
-    assert demo.proc.wait(timeout=END_TIMEOUT_S) == status, demo.stderr()
+    assert ended(demo) == status, demo.stderr()
     assert_nothing_left(demo)
 
 
@@ -251,7 +259,7 @@ def test_the_printed_commands_work_in_a_shell_without_the_venv(
     assert "in_progress" in shell(listing).stdout
 
     ctrl_c(demo)
-    assert demo.proc.wait(timeout=END_TIMEOUT_S) == 128 + signal.SIGINT
+    assert ended(demo) == 128 + signal.SIGINT
     assert_nothing_left(demo)
 
 
@@ -267,7 +275,7 @@ def test_closing_the_window_ends_the_demo(
         "the kiosk's window on the X display",
     )
 
-    assert demo.proc.wait(timeout=END_TIMEOUT_S) == 0, demo.stderr()
+    assert ended(demo) == 0, demo.stderr()
     assert_nothing_left(demo)
 
 

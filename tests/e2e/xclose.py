@@ -152,6 +152,7 @@ class XConnection:
         event = struct.pack("=BBHII5I", XCB_CLIENT_MESSAGE, 32, 0, window, protocols, *data)
         self.xcb.xcb_send_event(self.conn, 0, window, 0, event)
         self.xcb.xcb_flush(self.conn)
+        self.atom("WM_PROTOCOLS")  # a round trip: the server has handled the event
 
 
 def close_windows_of(display: str, pid: int) -> int:
