@@ -227,6 +227,7 @@ class Settings:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     log: LogSettings = field(default_factory=LogSettings)
+    explicit: frozenset[str] = frozenset()  # "section.key" of the settings given, not defaults
 
     @property
     def database_path(self) -> Path:
@@ -314,6 +315,7 @@ def load_settings(
     override_values = _read_toml(overrides_path) if overrides_path.exists() else {}
 
     sections: dict[str, Any] = {}
+    given: set[str] = set()
     for section, cls in SECTIONS.items():
         layers = [  # highest first
             (overrides_path.name, override_values.get(section, {})),
@@ -325,17 +327,21 @@ def load_settings(
             name = env_name(section, f.name)
             if name in env:
                 values[f.name] = _parse(parse, env[name], name, env[name])
-                continue
-            for source, raw_section in layers:
-                if f.name in raw_section:
-                    where = f"{source}: [{section}] {f.name}"
-                    values[f.name] = _parse(parse, raw_section[f.name], where, raw_section[f.name])
-                    break
+            else:
+                for source, raw_section in layers:
+                    if f.name in raw_section:
+                        where = f"{source}: [{section}] {f.name}"
+                        raw = raw_section[f.name]
+                        values[f.name] = _parse(parse, raw, where, raw)
+                        break
+            if f.name in values:
+                given.add(f"{section}.{f.name}")
         sections[section] = cls(**values)
 
     return Settings(
         data_dir=resolved_dir,
         config_file=cfg_path if cfg_path.exists() else None,
+        explicit=frozenset(given),
         **sections,
     )
 
@@ -366,13 +372,25 @@ def _check_env_names(env: Mapping[str, str]) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file at ``path``, checked: whatever is in it (any encoding, any bytes) or in
+    its place (a folder, no permission), the answer is its data or one :class:`ConfigError`."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark, as some editors write
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path.name}: not valid TOML: the file is not UTF-8 text (byte {exc.start + 1} is "
+            f"0x{raw[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: not valid TOML: {exc}") from exc
+        reason = " ".join(str(exc).split())  # one line
+        raise ConfigError(f"{path.name}: not valid TOML: {reason}") from None
     for section, value in data.items():
         if section not in SECTIONS:
             hint = difflib.get_close_matches(section, list(SECTIONS), n=1)
@@ -491,6 +509,11 @@ def _write_atomically(path: Path, text: str) -> None:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def data_dir_writable(settings: Settings) -> bool:
+    """Whether this user may make (or write in) the data dir, without making it."""
+    return _writable(settings.data_dir)
 
 
 def ensure_data_dir(settings: Settings) -> None:

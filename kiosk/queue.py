@@ -47,6 +47,11 @@ _INSERT_SQL = (
 class NotQueued(ValueError):
     """The service is answered on the spot (a bill inquiry) and has nothing to queue."""
 
+    def __init__(self, service_code: str, kind: str) -> None:
+        self.service_code = service_code
+        self.kind = kind
+        super().__init__(f"{service_code!r} is a {kind}: nothing is queued")
+
 
 @dataclass(frozen=True)
 class QueuedTransaction:
@@ -137,7 +142,7 @@ class Queue:
         """
         service = self.catalog.service(service_code)
         if not service.queued:
-            raise NotQueued(f"{service_code!r} is a {service.kind.value}: nothing is queued")
+            raise NotQueued(service_code, service.kind.value)
         if lang not in LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}")
         channel = Channel(channel)

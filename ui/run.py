@@ -27,7 +27,7 @@ from kiosk.config import Settings
 from ui import appsetup
 from ui.context import UiContext
 from ui.mainwindow import MainWindow
-from ui.window_probe import NoDisplay, check_display  # noqa: F401 - NoDisplay: for callers
+from ui.window_probe import check_display
 from ui.worker import BackgroundRunner
 
 if TYPE_CHECKING:  # kiosk.core loads SQLAlchemy: imported when the core is opened

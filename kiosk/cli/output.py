@@ -3,19 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
+from kiosk.i18n import N_, translate
 from kiosk.jsonutil import pretty
+
+EXIT_USAGE = 2
+ERROR_PREFIX = N_("kiosk: error: {message}")
 
 
 class UsageError(ValueError):
-    """Bad input on the command line; printed as one line, exit code 2."""
+    """A command refused: one line on standard error (one JSON object with ``--json``) and an
+    exit status (2 unless said otherwise).
+
+    ``msgid`` is a message of the translation layer with ``{name}`` placeholders filled from
+    ``params``, so it is printed in the language of the command (``--lang``, else the
+    configured ``[ui] language``); ``reason`` is a word for scripts (``usage``, ``config``,
+    ``invalid_answers``, ...); ``details`` are more JSON fields (never personal data).
+    """
+
+    def __init__(
+        self,
+        msgid: str,
+        /,
+        *,
+        reason: str = "usage",
+        status: int = EXIT_USAGE,
+        details: Mapping[str, Any] | None = None,
+        **params: object,
+    ) -> None:
+        self.msgid = msgid
+        self.params = params
+        self.reason = reason
+        self.status = status
+        self.details = dict(details or {})
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str) -> str:
+        return translate(lang, self.msgid, **self.params)
 
 
-def fail(message: str) -> NoReturn:
-    raise UsageError(message)
+def fail(
+    msgid: str,
+    /,
+    *,
+    reason: str = "usage",
+    status: int = EXIT_USAGE,
+    details: Mapping[str, Any] | None = None,
+    **params: object,
+) -> NoReturn:
+    raise UsageError(msgid, reason=reason, status=status, details=details, **params)
+
+
+def print_error(error: UsageError, lang: str, *, as_json: bool) -> int:
+    """Print ``error`` on standard error, as a line or (``as_json``) as one JSON object with
+    ``reason`` and ``message``; return its exit status."""
+    message = " ".join(error.render(lang).split())  # one line, whatever the message held
+    if as_json:
+        line = json.dumps(
+            {"reason": error.reason, "message": message, **error.details},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    else:
+        line = translate(lang, ERROR_PREFIX, message=message)
+    print(line, file=sys.stderr)
+    return error.status
 
 
 def print_json(value: Any) -> None:

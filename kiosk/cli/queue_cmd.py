@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kiosk import __version__
 from kiosk.cli.output import duration, fail, print_json, table, when
 from kiosk.config import Settings
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, N_
 from kiosk.timeutil import iso, utcnow
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def parse_answers(pairs: list[str]) -> dict[str, str | list[str]]:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            fail(f"--answer expects KEY=VALUE, got {pair!r}")
+            fail(N_("--answer expects KEY=VALUE, got {pair!r}"), pair=pair)
         if key in answers:
             previous = answers[key]
             answers[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
@@ -82,12 +82,24 @@ def parse_answers(pairs: list[str]) -> dict[str, str | list[str]]:
 
 
 def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.core import open_core
+    from kiosk.catalog_source import load_kiosk_catalog
+    from kiosk.forms import clean_answers
     from kiosk.models import Channel
+    from kiosk.queue import NotQueued
 
     answers = parse_answers(args.answer)
     if args.channel == Channel.COUNTER.value and not args.staff:
-        fail("--channel counter needs --staff ID")
+        fail(N_("--channel counter needs --staff ID"))
+    lang = args.lang or settings.ui.language
+    # Checked before anything is made: a refused submission leaves no data dir behind. The
+    # queue checks everything again when it writes (and what needs the database, too).
+    catalog, _path = load_kiosk_catalog(settings)
+    service = catalog.service(args.service)
+    if not service.queued:
+        raise NotQueued(service.code, service.kind.value)
+    clean_answers(catalog, service, answers)
+    from kiosk.core import open_core
+
     core = open_core(settings)
     try:
         tx = core.queue.submit(
@@ -95,7 +107,7 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
             answers,
             channel=Channel(args.channel),
             staff_id=args.staff,
-            lang=args.lang or settings.ui.language,
+            lang=lang,
         )
     finally:
         core.close()
@@ -143,6 +155,14 @@ def cmd_queue_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
+    import uuid
+
+    from kiosk.tracking import parse_tracking_code
+
+    try:
+        uuid.UUID(args.ref.strip())
+    except ValueError:
+        parse_tracking_code(args.ref)  # a mistyped code is refused before anything is made
     from kiosk.core import open_core
 
     core = open_core(settings)
@@ -151,7 +171,9 @@ def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         core.close()
     if tx is None:
-        fail(f"no transaction with id or tracking code {args.ref!r}")
+        fail(
+            N_("no transaction with id or tracking code {ref!r}"), reason="not_found", ref=args.ref
+        )
     if args.json:
         print_json(tx.to_json())
         return 0

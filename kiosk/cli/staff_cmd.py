@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kiosk.cli.output import fail, print_json, table, when
 from kiosk.config import Settings
+from kiosk.i18n import N_
 
 if TYPE_CHECKING:
     from kiosk.core import Core
@@ -65,21 +66,21 @@ def read_pin(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         pin = line.rstrip("\r\n")
         if not pin:
-            fail("--pin-stdin: no PIN on standard input")
+            fail(N_("--pin-stdin: no PIN on standard input"))
     else:
         if not sys.stdin.isatty():
-            fail("no terminal to ask for the PIN; use --pin-stdin to read it from standard input")
+            fail(N_("no terminal to ask for the PIN; use --pin-stdin to read it from stdin"))
         pin = getpass.getpass("PIN (4-8 digits): ")
         try:
             check_new_pin(pin)
         except StaffError as exc:
-            fail(str(exc))
+            fail(N_("{problem}"), reason="staff", problem=str(exc))
         if getpass.getpass("PIN again: ") != pin:
-            fail("the two PINs do not match; nothing was changed")
+            fail(N_("the two PINs do not match; nothing was changed"))
     try:
         return check_new_pin(pin)
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
 
 
 def _open(settings: Settings) -> tuple[Core, StaffStore]:
@@ -97,15 +98,17 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         name = normalize_name(args.name)
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
+    # a new data dir is made only for a good PIN; an existing account is named before the PIN
+    pin = None if settings.database_path.exists() else read_pin(args.pin_stdin)
     core, store = _open(settings)
     try:
         if store.get(name) is not None:  # say so before asking for a PIN
-            fail(f"a staff account named {name!r} already exists")
-        pin = read_pin(args.pin_stdin)
+            fail(N_("a staff account named {name!r} already exists"), reason="exists", name=name)
+        pin = pin or read_pin(args.pin_stdin)
         member = store.add(name, args.role, pin, by=cli_actor())
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
     finally:
         core.close()
     print(f"added {member.role.value} {member.name}")
@@ -144,12 +147,12 @@ def cmd_disable(args: argparse.Namespace, settings: Settings) -> int:
     try:
         normalize_name(args.name)
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
     core, store = _open(settings)
     try:
         member = store.disable(args.name, by=cli_actor())
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
     finally:
         core.close()
     print(f"disabled {member.name}")
@@ -162,15 +165,19 @@ def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
     try:
         normalize_name(args.name)
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
     core, store = _open(settings)
     try:
         if store.get(args.name) is None:  # say so before asking for a PIN
-            fail(f"no staff account named {normalize_name(args.name)!r}")
+            fail(
+                N_("no staff account named {name!r}"),
+                reason="not_found",
+                name=normalize_name(args.name),
+            )
         pin = read_pin(args.pin_stdin)
         member = store.set_pin(args.name, pin, by=cli_actor())
     except StaffError as exc:
-        fail(str(exc))
+        fail(N_("{problem}"), reason="staff", problem=str(exc))
     finally:
         core.close()
     print(f"PIN changed for {member.name}")

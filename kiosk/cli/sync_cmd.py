@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from kiosk import __version__
 from kiosk.cli.output import fail, print_json
-from kiosk.config import Settings
+from kiosk.config import Settings, data_dir_writable
+from kiosk.i18n import N_
 from kiosk.timeutil import utcnow
 
 EXIT_FAILED = 1
@@ -43,24 +43,36 @@ def register(sub: Any) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.core import open_core
-    from kiosk.state import Enrollment
     from sync.client import AuthFailed, Refused, SyncClient, SyncError
 
     try:
         client = SyncClient(args.server)
     except ValueError as exc:
-        fail(str(exc))
-    core = open_core(settings)
-    try:
+        fail(N_("{problem}"), problem=str(exc))
+    if not data_dir_writable(settings):  # before the one-time token is spent
+        fail(
+            N_("data directory {path} is not writable by this user"),
+            reason="config",
+            path=str(settings.data_dir),
+        )
+    try:  # the server first: a refused enrollment makes no data dir
         reply = client.enroll(args.token.strip(), settings.station.name, __version__)
     except (AuthFailed, Refused) as exc:
-        fail(f"the server refused the token: {exc}")
+        fail(N_("the server refused the token: {problem}"), reason="refused", problem=str(exc))
     except SyncError as exc:
-        print(f"kiosk: error: cannot enroll at {args.server}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        fail(
+            N_("cannot enroll at {server}: {problem}"),
+            reason="unreachable",
+            status=EXIT_FAILED,
+            server=args.server,
+            problem=str(exc),
+        )
     finally:
         client.close()
+    from kiosk.core import open_core
+    from kiosk.state import Enrollment
+
+    core = open_core(settings)
     try:
         enrollment = Enrollment(
             args.server.rstrip("/"),
@@ -117,8 +129,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
 
     if is_frozen() or importlib.util.find_spec("cityserver") is None:
         fail(
-            "kiosk demo needs the reference city server, which this build does not include; "
-            "run it from a source checkout: ./scripts/run demo"
+            N_(
+                "kiosk demo needs the reference city server, which this build does not "
+                "include; run it from a source checkout: ./scripts/run demo"
+            ),
+            reason="unavailable",
         )
     from kiosk.demo import DemoError, run_demo
     from ui.window_probe import NoDisplay
@@ -129,5 +144,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
             port=args.port,
             quit_after_paint=args.quit_after_first_paint,
         )
-    except (NoDisplay, DemoError) as exc:
-        fail(str(exc))
+    except NoDisplay as exc:
+        fail(N_("{problem}"), reason="no_display", problem=str(exc))
+    except DemoError as exc:
+        fail(N_("{problem}"), reason="demo_failed", problem=str(exc))

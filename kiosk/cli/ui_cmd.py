@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.cli.output import fail
 from kiosk.config import Settings
+from kiosk.i18n import N_
 
 
 def register(sub: Any, *, run_only: bool = False) -> None:
@@ -23,7 +24,7 @@ def register(sub: Any, *, run_only: bool = False) -> None:
         help="counter mode for clerks: windowed, keyboard first, after a staff sign-in",
     )
     r.add_argument("--quit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
-    r.set_defaults(func=cmd_run, open_log_later=True)
+    r.set_defaults(func=cmd_run)
     if run_only:  # kiosk run itself (see kiosk.cli.build_parser)
         return
 
@@ -56,17 +57,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     open_log = getattr(args, "open_log", lambda: None)  # the log file: after the first paint
     if getattr(args, "counter", False):
         gc.enable()
-        open_log()
         from ui.counter.launch import run_counter
-        from ui.run import NoDisplay, check_display
+        from ui.window_probe import NoDisplay, check_display
 
         try:
             check_display()
         except NoDisplay as exc:
-            fail(str(exc))
+            fail(N_("{problem}"), reason="no_display", problem=str(exc))
+        open_log()
         return run_counter(settings)
     try:
-        from ui.run import NoDisplay, run
+        from ui.run import run
+        from ui.window_probe import NoDisplay
 
         try:
             return run(
@@ -76,10 +78,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 open_log=open_log,
             )
         except NoDisplay as exc:
-            fail(str(exc))
+            fail(N_("{problem}"), reason="no_display", problem=str(exc))
     finally:
-        gc.enable()
-        open_log()  # if the kiosk stopped before its first paint
+        gc.enable()  # the log, if the kiosk stopped before its first paint: kiosk.cli.main
 
 
 def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:
@@ -90,11 +91,15 @@ def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:
         print("\n".join(SCREENS))
         return 0
     if not args.screen or not args.out:
-        fail("screenshot needs --screen NAME and --out FILE.png (or --list)")
+        fail(N_("screenshot needs --screen NAME and --out FILE.png (or --list)"))
     if args.screen not in SCREENS:
-        fail(f"unknown screen {args.screen!r}; one of: {', '.join(SCREENS)}")
+        fail(
+            N_("unknown screen {screen!r}; one of: {screens}"),
+            screen=args.screen,
+            screens=", ".join(SCREENS),
+        )
     if args.out.suffix.lower() != ".png":
-        fail(f"--out must name a .png file, got {str(args.out)!r}")
+        fail(N_("--out must name a .png file, got {path!r}"), path=str(args.out))
     out = screenshot(
         settings,
         args.screen,
