@@ -31,7 +31,7 @@ def register(sub: Any, *, run_only: bool = False) -> None:
     s = sub.add_parser("screenshot", help="render a screen to PNG, offscreen, with demo data")
     s.add_argument("--screen", metavar="NAME", help="which screen (see --list)")
     s.add_argument("--list", action="store_true", help="list the screen names")
-    s.add_argument("--lang", choices=("fa", "en"), default="fa")
+    s.add_argument("--lang", dest="screen_lang", choices=("fa", "en"), default="fa")
     s.add_argument("--theme", choices=("normal", "contrast"), default="normal")
     s.add_argument("--large-text", action="store_true")
     s.add_argument("--size", default="1920x1080", metavar="WxH", type=_size)
@@ -104,7 +104,7 @@ def cmd_screenshot(args: argparse.Namespace, settings: Settings) -> int:
         settings,
         args.screen,
         args.out,
-        lang=args.lang,
+        lang=args.screen_lang,
         theme=ThemeName(args.theme),
         size=args.size,
         large_text=args.large_text,
