@@ -124,6 +124,8 @@ def test_run_windowed_paints_under_xvfb(x_env: dict[str, str], tmp_path: Path) -
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     assert "first paint after" in result.stdout, result.stdout
     assert unexpected_stderr(result.stderr) == []
+    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "kiosk window open" in log  # the GUI kiosk writes its log
 
 
 def test_home_screen_is_on_the_x_screen(x_env: dict[str, str], tmp_path: Path) -> None:
