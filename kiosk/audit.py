@@ -65,6 +65,9 @@ class AuditAction(StrEnum):
     PURGE = "purge"
     REPRINT = "reprint"
     REPORT = "report"
+    FILE = "file"  # a clerk filed a request for a citizen
+    LOOKUP = "lookup"  # a clerk looked requests up (the kind of lookup, never the number)
+    PRINT = "print"  # a clerk printed a receipt the first time
 
 
 class AuditError(RuntimeError):

@@ -1,6 +1,10 @@
-"""What a clerk does at the counter, as data: look up, void, resubmit, reprint, the day's report.
+"""What a clerk does at the counter, as data: file, look up, void, resubmit, print and reprint,
+the day's report.
 
-Voids and resubmissions are written together with their audit entry in one write transaction.
+Every one of these is audited under the clerk's name. Filings, voids and resubmissions are
+written together with their audit entry in one write transaction; a lookup's entry says how the
+clerk searched (by tracking code, national code, mobile or id) and what was found (the count and
+the tracking codes), never the number searched for.
 Only a transaction that is pending (not sent yet) or rejected (parked for staff) can be voided or
 resubmitted; one the city acknowledged, or one in flight, cannot. Screens call these functions off
 the UI thread; errors are :class:`CounterError` with one sentence for the clerk.
@@ -65,8 +69,16 @@ class Resubmission:
 # -- lookup ----------------------------------------------------------------------------------
 
 
-def lookup(queue: Queue, text: str, *, limit: int = LOOKUP_LIMIT) -> list[QueuedTransaction]:
-    """Transactions by tracking code, national code or mobile number (or id), newest first.
+def lookup(
+    queue: Queue,
+    text: str,
+    staff: StaffMember,
+    audit: AuditLog,
+    *,
+    limit: int = LOOKUP_LIMIT,
+) -> list[QueuedTransaction]:
+    """Transactions by tracking code, national code or mobile number (or id), newest first;
+    audited as ``staff``'s lookup.
 
     Persian, Arabic-Indic and ASCII digits, spaces and dashes are accepted. National codes and
     mobile numbers are searched in the answers to questions of those types; purged answers are
@@ -75,30 +87,82 @@ def lookup(queue: Queue, text: str, *, limit: int = LOOKUP_LIMIT) -> list[Queued
     raw = text.strip() if isinstance(text, str) else ""
     if not raw:
         raise InvalidLookup("type a tracking code, a national code or a mobile number")
+    kinds: list[str] = []
+    conditions = []
     try:
         tx_id = str(uuid.UUID(raw))
     except ValueError:
         pass
     else:
-        return _rows(queue, [_T.c.id == tx_id], limit)
-    conditions = []
-    with contextlib.suppress(InvalidTrackingCode):
-        conditions.append(_T.c.tracking_code == parse_tracking_code(raw).code)
-    for kind, check in (
-        (FieldType.NATIONAL_CODE, identifiers.national_code),
-        (FieldType.MOBILE, identifiers.mobile),
-    ):
-        try:
-            value = check(raw)
-        except identifiers.InvalidIdentifier:
-            continue
-        keys = sorted({f.key for s in queue.catalog.services for f in s.fields if f.type is kind})
-        conditions += [func.json_extract(_T.c.answers, f"$.{key}") == value for key in keys]
-    if not conditions:
+        kinds.append("id")
+        conditions.append(_T.c.id == tx_id)
+    if not kinds:
+        with contextlib.suppress(InvalidTrackingCode):
+            conditions.append(_T.c.tracking_code == parse_tracking_code(raw).code)
+            kinds.append("tracking_code")
+        for kind, check in (
+            (FieldType.NATIONAL_CODE, identifiers.national_code),
+            (FieldType.MOBILE, identifiers.mobile),
+        ):
+            try:
+                value = check(raw)
+            except identifiers.InvalidIdentifier:
+                continue
+            kinds.append(kind.value)
+            fields = {f.key for s in queue.catalog.services for f in s.fields if f.type is kind}
+            keys = sorted(fields)
+            conditions += [func.json_extract(_T.c.answers, f"$.{key}") == value for key in keys]
+    if not kinds:
         raise InvalidLookup(
             "this is not a tracking code, a national code or a mobile number; check the digits"
         )
-    return _rows(queue, conditions, limit)
+    found = _rows(queue, conditions, limit) if conditions else []
+    audit.append(
+        staff.staff_id,
+        AuditAction.LOOKUP,
+        {
+            "by": kinds,
+            "results": len(found),
+            "tracking_codes": [tx.tracking_code for tx in found],
+        },
+    )
+    return found
+
+
+# -- filing for a citizen ----------------------------------------------------------------------
+
+
+def file_request(
+    queue: Queue,
+    service_code: str,
+    answers: Mapping[str, object],
+    staff: StaffMember,
+    audit: AuditLog,
+    *,
+    lang: str,
+    today: dt.date | None = None,
+) -> QueuedTransaction:
+    """File ``answers`` for a citizen at the counter (channel counter, the clerk's staff id);
+    the transaction and its audit entry commit together. Raises what
+    :meth:`Queue.submit` raises, and ``StaffError`` for a disabled account."""
+    with queue.db.write_core() as conn:
+        _require_active(conn, staff)
+        tx = queue.submit(
+            service_code,
+            answers,
+            channel=Channel.COUNTER,
+            staff_id=staff.staff_id,
+            lang=lang,
+            today=today,
+            conn=conn,
+        )
+        audit.append(
+            staff.staff_id,
+            AuditAction.FILE,
+            {"id": tx.id, "tracking_code": tx.tracking_code, "service": tx.service_code},
+            conn=conn,
+        )
+    return tx
 
 
 def _rows(queue: Queue, conditions: list[Any], limit: int) -> list[QueuedTransaction]:
@@ -265,6 +329,21 @@ def _void(
 # -- reprint ---------------------------------------------------------------------------------
 
 
+def print_receipt(
+    queue: Queue,
+    ref: str,
+    staff: StaffMember,
+    audit: AuditLog,
+    *,
+    lang: str,
+    city: str,
+    kiosk_name: str,
+) -> Receipt:
+    """The receipt of ``ref`` (id or tracking code) to print the first time, after filing;
+    audited (``print``)."""
+    return _receipt(queue, ref, staff, audit, lang, city, kiosk_name, reprint=False)
+
+
 def reprint(
     queue: Queue,
     ref: str,
@@ -275,10 +354,24 @@ def reprint(
     city: str,
     kiosk_name: str,
 ) -> Receipt:
-    """The receipt of ``ref`` (id or tracking code) marked as a reprint; audited.
+    """The receipt of ``ref`` (id or tracking code) marked as a reprint; audited (``reprint``).
 
     A receipt holds no personal data, so this works after the privacy purge too.
     """
+    return _receipt(queue, ref, staff, audit, lang, city, kiosk_name, reprint=True)
+
+
+def _receipt(
+    queue: Queue,
+    ref: str,
+    staff: StaffMember,
+    audit: AuditLog,
+    lang: str,
+    city: str,
+    kiosk_name: str,
+    *,
+    reprint: bool,
+) -> Receipt:
     try:
         tx = queue.get(ref)
     except InvalidTrackingCode:
@@ -286,10 +379,12 @@ def reprint(
     if tx is None:
         raise TransactionNotFound(f"no transaction with id or tracking code {ref.strip()!r}")
     receipt = build_receipt(
-        tx, queue.catalog, lang=lang, city=city, kiosk_name=kiosk_name, reprint=True
+        tx, queue.catalog, lang=lang, city=city, kiosk_name=kiosk_name, reprint=reprint
     )
     audit.append(
-        staff.staff_id, AuditAction.REPRINT, {"id": tx.id, "tracking_code": tx.tracking_code}
+        staff.staff_id,
+        AuditAction.REPRINT if reprint else AuditAction.PRINT,
+        {"id": tx.id, "tracking_code": tx.tracking_code},
     )
     return receipt
 
@@ -428,7 +523,9 @@ __all__ = [
     "Resubmission",
     "TransactionNotFound",
     "day_report",
+    "file_request",
     "lookup",
+    "print_receipt",
     "reprint",
     "resubmit",
     "void",

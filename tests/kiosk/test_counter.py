@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from kiosk.counter import (
     NotVoidable,
     TransactionNotFound,
     day_report,
+    file_request,
     lookup,
+    print_receipt,
     reprint,
     resubmit,
     void,
@@ -92,7 +95,9 @@ def test_lookup_by_tracking_code_in_any_digits(counter: Counter) -> None:
         f"  {tx.tracking_code[:4]} {tx.tracking_code[4:]} ",
         tx.id,
     ):
-        assert [t.id for t in lookup(counter.queue, text)] == [tx.id], text
+        assert [t.id for t in lookup(counter.queue, text, counter.clerk, counter.audit)] == [
+            tx.id
+        ], text
 
 
 def test_lookup_by_mobile_and_national_code_newest_first(counter: Counter) -> None:
@@ -100,18 +105,102 @@ def test_lookup_by_mobile_and_national_code_newest_first(counter: Counter) -> No
     counter.submit(report(mobile="09351234567"))
     second = counter.submit()
     survey = counter.queue.submit("survey", {"national_code": NATIONAL_CODE, "rating": "5"})
-    assert [t.id for t in lookup(counter.queue, "۰۹۱۲ ۱۲۳ ۴۵۶۷")] == [second.id, first.id]
-    assert [t.id for t in lookup(counter.queue, "+989121234567")] == [second.id, first.id]
-    assert [t.id for t in lookup(counter.queue, "0499-370899")] == [survey.id]
-    assert lookup(counter.queue, "0790419904") == []  # a valid code nobody used
-    assert len(lookup(counter.queue, "09121234567", limit=1)) == 1
+    assert [t.id for t in lookup(counter.queue, "۰۹۱۲ ۱۲۳ ۴۵۶۷", counter.clerk, counter.audit)] == [
+        second.id,
+        first.id,
+    ]
+    assert [t.id for t in lookup(counter.queue, "+989121234567", counter.clerk, counter.audit)] == [
+        second.id,
+        first.id,
+    ]
+    assert [t.id for t in lookup(counter.queue, "0499-370899", counter.clerk, counter.audit)] == [
+        survey.id
+    ]
+    assert (
+        lookup(counter.queue, "0790419904", counter.clerk, counter.audit) == []
+    )  # a valid code nobody used
+    assert len(lookup(counter.queue, "09121234567", counter.clerk, counter.audit, limit=1)) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "hello", "1234567890", "0912"])
 def test_lookup_explains_bad_input_without_repeating_it(counter: Counter, text: str) -> None:
     with pytest.raises(InvalidLookup) as info:
-        lookup(counter.queue, text)
+        lookup(counter.queue, text, counter.clerk, counter.audit)
     assert text.strip() == "" or text not in str(info.value)
+
+
+def test_every_lookup_is_audited_without_the_number_looked_for(counter: Counter) -> None:
+    tx = counter.submit()
+    survey = counter.queue.submit("survey", {"national_code": NATIONAL_CODE, "rating": "5"})
+    searches = [
+        (MOBILE, ["mobile"], [tx.tracking_code]),
+        ("0499 370 899", ["national_code"], [survey.tracking_code]),
+        (tx.display_code, ["tracking_code"], [tx.tracking_code]),
+        (tx.id, ["id"], [tx.tracking_code]),
+        ("0790419904", ["national_code"], []),
+    ]
+    for text, by, codes in searches:
+        lookup(counter.queue, text, counter.clerk, counter.audit)
+        entry = counter.audit.entries()[-1]
+        assert (entry.actor, entry.action) == ("Nasrin", "lookup")
+        assert entry.details == {"by": by, "results": len(codes), "tracking_codes": codes}
+    details = json.dumps([e.details for e in counter.audit.entries()])
+    for number in (MOBILE, MOBILE[1:], NATIONAL_CODE, NATIONAL_CODE[1:]):
+        assert number not in details
+    before = counter.audit.count()
+    with pytest.raises(InvalidLookup):
+        lookup(counter.queue, "0912", counter.clerk, counter.audit)
+    assert counter.audit.count() == before  # nothing was looked up
+
+
+def test_filing_for_a_citizen_is_audited_with_the_filing(counter: Counter) -> None:
+    tx = file_request(
+        counter.queue,
+        "street-lights",
+        report(),
+        counter.clerk,
+        counter.audit,
+        lang="en",
+        today=TODAY,
+    )
+    assert (tx.channel, tx.staff_id, tx.lang) == (Channel.COUNTER, "Nasrin", "en")
+    entry = counter.audit.entries()[-1]
+    assert (entry.actor, entry.action) == ("Nasrin", "file")
+    assert entry.details == {
+        "id": tx.id,
+        "tracking_code": tx.tracking_code,
+        "service": "street-lights",
+    }
+    assert MOBILE not in json.dumps(entry.details)
+
+    before = counter.audit.count()
+    with pytest.raises(ValidationFailed):  # refused: neither a transaction nor an entry
+        file_request(
+            counter.queue, "street-lights", report(mobile="0912"), counter.clerk, counter.audit,
+            lang="fa", today=TODAY,
+        )  # fmt: skip
+    counter.staff.disable("Kaveh", by="cli:it")
+    with pytest.raises(StaffError):  # a disabled clerk files nothing
+        file_request(
+            counter.queue, "street-lights", report(), counter.other, counter.audit,
+            lang="fa", today=TODAY,
+        )  # fmt: skip
+    assert counter.audit.count() == before + 1  # Kaveh's disabling, nothing else
+    assert len(counter.queue.list()) == 1
+
+
+def test_the_first_print_is_audited(counter: Counter) -> None:
+    tx = counter.submit()
+    receipt = print_receipt(
+        counter.queue, tx.id, counter.clerk, counter.audit, lang="fa", city="تهران", kiosk_name="K"
+    )
+    assert not receipt.reprint
+    entry = counter.audit.entries()[-1]
+    assert (entry.actor, entry.action, entry.details) == (
+        "Nasrin",
+        "print",
+        {"id": tx.id, "tracking_code": tx.tracking_code},
+    )
 
 
 # -- void ------------------------------------------------------------------------------------

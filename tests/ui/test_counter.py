@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -159,6 +160,9 @@ def test_a_clerks_counter_day(qtbot: QtBot, window: CounterWindow, core: Core) -
     qtbot.waitUntil(lambda: len(printer_of(window).receipts) == 1)
     assert printer_of(window).receipts[0].lang == "en"  # the citizen's language
     assert printer_of(window).receipts[0].tracking_digits == filed.tracking_code
+    filing, first_print = desk.audit.entries()[-2:]
+    assert (filing.actor, filing.action, filing.details["id"]) == (CLERK, "file", filed.id)
+    assert (first_print.action, first_print.details["id"]) == ("print", filed.id)
     save_shot(window, "counter-confirmation-en")
 
     # -- find it by national code and by tracking code; reprint --------------------------------
@@ -168,12 +172,24 @@ def test_a_clerks_counter_day(qtbot: QtBot, window: CounterWindow, core: Core) -
     for text in (NATIONAL_CODE, filed.display_code):
         lookup.search.clear()
         qtbot.keyClicks(lookup.search, text)
+        before = desk.audit.count()
         QTest.keyClick(lookup.search, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda before=before: desk.audit.count() == before + 1)  # looked up
         qtbot.waitUntil(lambda: [tx.id for tx in lookup.results] == [filed.id])
+    by_code, by_number = desk.audit.entries()[-1], desk.audit.entries()[-2]
+    assert (by_number.actor, by_number.action, by_number.details["by"]) == (
+        CLERK,
+        "lookup",
+        ["national_code"],
+    )
+    assert (by_code.action, by_code.details["by"]) == ("lookup", ["tracking_code"])
+    assert by_number.details["results"] == 1
+    assert by_number.details["tracking_codes"] == [filed.tracking_code]
     assert lookup.details.isVisible()
     qtbot.mouseClick(lookup.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(printer_of(window).receipts) == 2)
     assert printer_of(window).receipts[1].reprint
+    assert desk.audit.entries()[-1].action == "reprint"
     save_shot(window, "counter-lookup-en")
 
     # -- two kiosk requests come back rejected; resolve one each way --------------------------
@@ -208,7 +224,9 @@ def test_a_clerks_counter_day(qtbot: QtBot, window: CounterWindow, core: Core) -
     QTest.keyClick(page.reason, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: core.queue.get(second.id).state is TxState.VOIDED)  # type: ignore[union-attr]
     actions = [e.action for e in desk.audit.entries()]
-    assert {"reprint", "resubmit", "void"} <= set(actions)
+    assert {"file", "lookup", "print", "reprint", "resubmit", "void"} <= set(actions)
+    audited = json.dumps([e.to_json() for e in desk.audit.entries()], ensure_ascii=False)
+    assert NATIONAL_CODE not in audited  # what the clerk searched for is not kept
 
     # -- the day's report ------------------------------------------------------------------
     window.tabs.setCurrentWidget(window.report)

@@ -15,6 +15,7 @@ from ui.counter.widgets import action, show_message, text_label
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
+    from kiosk.staff import StaffMember
     from ui.admin.desk import StaffDesk
 
 FILED = N_("The request is filed")
@@ -30,9 +31,10 @@ LANGUAGES = {"fa": "فارسی", "en": "English"}
 class Confirmation(QWidget):
     another = Signal()
 
-    def __init__(self, desk: StaffDesk) -> None:
+    def __init__(self, desk: StaffDesk, member: StaffMember) -> None:
         super().__init__()
         self.desk = desk
+        self.member = member
         self.tx: QueuedTransaction | None = None
         self.replaced: QueuedTransaction | None = None
         box = QVBoxLayout(self)
@@ -105,7 +107,8 @@ class Confirmation(QWidget):
             self.print_button.setEnabled(True)
             show_message(self.message, ops.printer_problem(desk.lang, exc), error=True)
 
-        desk.runner.run(lambda: ops.print_receipt(desk, tx, tx.lang), done, failed)
+        member = self.member
+        desk.runner.run(lambda: ops.print_receipt(desk, member, tx), done, failed)
 
 
 __all__ = ["Confirmation"]

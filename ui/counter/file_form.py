@@ -229,7 +229,6 @@ class FileForm(QWidget):
         if self._busy or self.service is None:
             return
         from kiosk import counter
-        from kiosk.models import Channel
 
         desk, member, code = self.desk, self.member, self.service.code
         answers = self.raw_answers()
@@ -243,9 +242,7 @@ class FileForm(QWidget):
             if old is not None:
                 done = counter.resubmit(desk.queue, old.id, answers, member, desk.audit)
                 return done.new, done.old
-            tx = desk.queue.submit(
-                code, answers, channel=Channel.COUNTER, staff_id=member.staff_id, lang=lang
-            )
+            tx = counter.file_request(desk.queue, code, answers, member, desk.audit, lang=lang)
             return tx, None
 
         desk.runner.run(work, self._on_filed, self._on_failed)

@@ -107,7 +107,8 @@ class LookupPage(QWidget):
             show_message(self.message, desk.t(BAD), error=True)
             self._show([])
 
-        desk.runner.run(lambda: counter.lookup(queue, text), self._on_found, failed)
+        member, audit = self.member, desk.audit
+        desk.runner.run(lambda: counter.lookup(queue, text, member, audit), self._on_found, failed)
 
     def _on_found(self, found: list[QueuedTransaction]) -> None:
         self.find_button.setEnabled(True)

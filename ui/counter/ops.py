@@ -20,13 +20,20 @@ PRINTER_PROBLEMS: Final = {
 }
 
 
-def print_receipt(desk: StaffDesk, tx: QueuedTransaction, lang: str) -> str:
-    """Print ``tx``'s receipt in ``lang`` (the citizen's language); return where it went."""
-    from kiosk.receipt import build_receipt
+def print_receipt(desk: StaffDesk, member: StaffMember, tx: QueuedTransaction) -> str:
+    """Print ``tx``'s receipt the first time, in the language it was filed in (the citizen's);
+    audited by the core. Returns where it went."""
+    from kiosk import counter
 
     station = desk.settings.station
-    receipt = build_receipt(
-        tx, desk.queue.catalog, lang=lang, city=station.city, kiosk_name=station.name
+    receipt = counter.print_receipt(
+        desk.queue,
+        tx.id,
+        member,
+        desk.audit,
+        lang=tx.lang,
+        city=station.city,
+        kiosk_name=station.name,
     )
     return desk.ctx.printer.print_receipt(receipt)
 

@@ -118,7 +118,7 @@ class CounterWindow(QMainWindow):
         self.member = member
         desk = self.desk
         self.form = FileForm(desk, member)
-        self.confirmation = Confirmation(desk)
+        self.confirmation = Confirmation(desk, member)
         self.file_stack = QStackedWidget()
         self.file_stack.addWidget(self.form)
         self.file_stack.addWidget(self.confirmation)
