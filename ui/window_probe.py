@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 PROBE_TIMEOUT_S = 60.0
 SYSTEM_DEPS_HINT = "as root, scripts/system-deps run installs the kiosk's system libraries"
@@ -69,14 +69,18 @@ def probe_window(environ: Mapping[str, str] | None = None) -> None:
         raise NoDisplay(explain(result.stderr, env))
 
 
-def explain(qt_output: str, env: Mapping[str, str]) -> str:
-    """One sentence for what Qt said when its platform plugin did not start."""
+def explain(
+    qt_output: str, env: Mapping[str, str], loads: Callable[[str], bool] | None = None
+) -> str:
+    """One sentence for what Qt said when its platform plugin did not start (``loads``: whether
+    a shared library loads here; by default, try it)."""
+    loads = loads or _loads
     platform = env.get("QT_QPA_PLATFORM") or "xcb"
     missing = sorted(set(_MISSING_LIBRARY.findall(qt_output)))
     display = _NO_DISPLAY.search(qt_output)
     # Qt adds its xcb-cursor hint to any failure of the xcb plugin: believe it only when the
     # library really does not load
-    if not missing and display is None and _XCB_CURSOR in qt_output and not _loads(_CURSOR_LIB):
+    if not missing and display is None and _XCB_CURSOR in qt_output and not loads(_CURSOR_LIB):
         missing = [_CURSOR_LIB]
     if missing:
         libraries = ", ".join(missing)

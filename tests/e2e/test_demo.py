@@ -297,3 +297,55 @@ def test_the_readme_first_command_opens_the_demo_window(
     assert "first paint after" in result.stdout
     assert result.stderr.strip() == ""  # not a word from Qt: the xcb plugin loads
     assert list(tmp_path.glob("kiosk-demo-*")) == []
+
+
+def test_without_a_window_the_demo_says_why_and_starts_nothing(
+    x_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = demo_env(tmp_path, x_env)
+    env["DISPLAY"] = ":1999"  # no X server there
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""  # no server was started, no hints printed
+    assert result.stderr.startswith("kiosk: error: Qt cannot open a window: the display :1999")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert list(tmp_path.glob("kiosk-demo-*")) == []
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_kiosk_run_ends_cleanly_on_ctrl_c_and_sigterm(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    data_dir = tmp_path / "data"
+    log = data_dir / "logs" / "kiosk.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "run", "--windowed"],
+        cwd=ROOT,
+        env=demo_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until(
+            lambda: log.is_file() and "core open" in log.read_text(), START_TIMEOUT_S, "the core"
+        )
+        os.killpg(proc.pid, signum)
+        assert proc.wait(timeout=END_TIMEOUT_S) == status
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert f"kiosk stopped by signal {int(signum)}" in log.read_text()

@@ -287,6 +287,30 @@ def test_bad_answer_is_one_line_on_stderr(sandbox: Sandbox) -> None:
     assert json.loads(ok(sandbox.run("queue", "list", "--json"))) == []
 
 
+def test_refusals_make_nothing_and_speak_json_and_persian(sandbox: Sandbox) -> None:
+    bad = ("submit", "--service", "street-lights", "--answer", "district=99")
+    result = sandbox.run(*bad, "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stderr)["reason"] == "invalid_answers"
+    result = sandbox.run("--lang", "fa", *bad)
+    assert result.stderr.startswith("kiosk: خطا: "), result.stderr  # the bundled catalogs
+    assert not sandbox.data_dir.exists()  # a refused command makes no data dir
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'[station]\nname = "Caf\xe9"\n', b"[ui]\x00\n", bytes(range(256))],
+    ids=["latin-1", "nul", "binary"],
+)
+def test_a_settings_file_with_any_bytes_is_one_line(sandbox: Sandbox, content: bytes) -> None:
+    sandbox.data_dir.mkdir(parents=True)
+    (sandbox.data_dir / "kiosk.toml").write_bytes(content)
+    result = sandbox.run("status")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("kiosk: error: kiosk.toml: "), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def test_bundled_catalog_validates(sandbox: Sandbox) -> None:
     bundled = BUNDLE / "assets" / "catalog" / "default.json"
     out = ok(sandbox.run("catalog", "validate", str(bundled)))
