@@ -3,10 +3,11 @@
 Global options come before the subcommand (``kiosk --data-dir D status``). Bad input prints one
 line on standard error (with ``--json``: one JSON object with ``reason`` and ``message``) in the
 command's language (``--lang``, else the configured ``[ui] language``, else English), exits
-with 2, and nothing is made: the data dir is created only by a command that writes to it. Commands that need the screen
-or the network import ``ui`` or ``sync`` inside the command, so the core stays free of both; and
-commands import the database modules (SQLAlchemy) inside the command too, so ``kiosk --version``,
-``kiosk catalog validate`` and the start of ``kiosk run`` never load them.
+with 2, and nothing is made: the data dir is created only by a command that writes to it.
+Commands that need the screen or the network import ``ui`` or ``sync`` inside the command, so
+the core stays free of both; and commands import the database modules (SQLAlchemy) inside the
+command too, so ``kiosk --version``, ``kiosk catalog validate`` and the start of ``kiosk run``
+never load them.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def refused_in_one_line(code: int, err: str) -> bool:
 SETTINGS_BYTES: dict[str, bytes] = {
     "latin-1": '[station]\nname = "Caf\xe9"\n'.encode("latin-1"),
     "utf-16": '[station]\nname = "کیوسک"\n'.encode("utf-16"),
-    "cp1256": "[station]\nname = \"\u0643\u064a\u0648\u0633\u0643\"\n".encode("cp1256"),
+    "cp1256": '[station]\nname = "\u0643\u064a\u0648\u0633\u0643"\n'.encode("cp1256"),
     "nul bytes": b'[ui]\nlanguage = "fa"\x00\x00\n',
     "binary garbage": bytes(range(256)) * 4,
     "an elf header": b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56,
