@@ -14,17 +14,17 @@ child's start (about half a second).
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 
 PROBE_TIMEOUT_S = 60.0
 SYSTEM_DEPS_HINT = "as root, scripts/system-deps run installs the kiosk's system libraries"
-_MISSING_LIBRARY = re.compile(r"([\w.+-]+\.so(?:\.\d+)*): cannot open shared object file")
+# what Qt says (kiosk run imports this module for check_display: re and subprocess, which it
+# does not need before its first paint, are imported when a probe runs)
+_MISSING_LIBRARY = r"([\w.+-]+\.so(?:\.\d+)*): cannot open shared object file"
 _XCB_CURSOR = "xcb-cursor0 or libxcb-cursor0 is needed"
 _CURSOR_LIB = "libxcb-cursor.so.0"
-_NO_DISPLAY = re.compile(r"could not connect to display ?(\S*)", re.IGNORECASE)
+_NO_DISPLAY = r"(?i)could not connect to display ?(\S*)"
 
 
 class NoDisplay(RuntimeError):
@@ -46,6 +46,8 @@ def check_display(environ: Mapping[str, str] | None = None) -> None:
 def probe_window(environ: Mapping[str, str] | None = None) -> None:
     """Raise :class:`NoDisplay` unless a Qt application can start with ``environ`` (default:
     this process's environment) on its platform plugin (xcb on an X11 desktop)."""
+    import subprocess
+
     env = dict(os.environ if environ is None else environ)
     check_display(env)
     env["QT_DEBUG_PLUGINS"] = "1"  # names the library a plugin could not load
@@ -74,10 +76,12 @@ def explain(
 ) -> str:
     """One sentence for what Qt said when its platform plugin did not start (``loads``: whether
     a shared library loads here; by default, try it)."""
+    import re
+
     loads = loads or _loads
     platform = env.get("QT_QPA_PLATFORM") or "xcb"
-    missing = sorted(set(_MISSING_LIBRARY.findall(qt_output)))
-    display = _NO_DISPLAY.search(qt_output)
+    missing = sorted(set(re.findall(_MISSING_LIBRARY, qt_output)))
+    display = re.search(_NO_DISPLAY, qt_output)
     # Qt adds its xcb-cursor hint to any failure of the xcb plugin: believe it only when the
     # library really does not load
     if not missing and display is None and _XCB_CURSOR in qt_output and not loads(_CURSOR_LIB):
