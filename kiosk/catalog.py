@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kiosk.resources import asset_path
-from kiosk.text import normalize_persian
+from kiosk.text import isolate_numbers, normalize_persian
 
 FORMAT_VERSION: Final = 1
 MAX_CATALOG_BYTES: Final = 2_000_000
@@ -389,7 +389,9 @@ class _Parser:
                 self.problem(where, f"{key!r} needs a non-empty {lang!r} text")
                 return None
             texts[lang] = t.strip()
-        return LocalText(fa=normalize_persian(texts["fa"]), en=texts["en"])
+        # Every number in a Persian text is isolated here, once, for every reader of the
+        # catalog (screens, receipts, the counter): see "Texts" in docs/catalog.md.
+        return LocalText(fa=isolate_numbers(normalize_persian(texts["fa"])), en=texts["en"])
 
     def integer(
         self, where: str, obj: Mapping[str, Any], key: str, *, minimum: int | None = None

@@ -32,7 +32,7 @@ from kiosk.models import Channel, StaffAccount, Transaction, TxState
 from kiosk.queue import Queue, QueuedTransaction
 from kiosk.receipt import LOCAL_ZONE, Receipt, build_receipt, format_gregorian
 from kiosk.staff import StaffError, StaffMember
-from kiosk.text import normalize_persian
+from kiosk.text import normalize_persian, strip_isolates
 from kiosk.timeutil import iso
 from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
 
@@ -446,7 +446,7 @@ class DayReport:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([word("section"), word("key"), word("label"), word("count")])
-        writer.writerow([word("day"), self.day.isoformat(), self.day_label, ""])
+        writer.writerow([word("day"), self.day.isoformat(), _cell(self.day_label), ""])
         writer.writerow([word("kiosk"), f"{self.kiosk_number:04d}", "", ""])
         sections = (
             ("service", self.by_service, False),
@@ -463,7 +463,9 @@ class DayReport:
 
 
 def _cell(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula."""
+    """A cell is data, not a paragraph: no bidi isolates (a spreadsheet lays out each cell on
+    its own); and keep a spreadsheet from running a cell as a formula."""
+    value = strip_isolates(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

@@ -4,7 +4,10 @@ Every user-visible string passes through here. The core cannot know which langua
 on the screen has chosen, so it hands out :class:`Text` objects (a message id and its
 parameters) that the caller renders in the session's language; :func:`translate` renders at once.
 
-Numbers given as parameters are written in Persian digits when rendered in Persian.
+Numbers given as parameters are written in Persian digits when rendered in Persian, and every
+number, date and code a parameter brings into a Persian sentence is wrapped in a left-to-right
+isolate (``kiosk.text.isolate_numbers``), so the sentence never reorders its groups. (Numbers
+written in a translation itself are isolated in the ``.po`` file; a test checks every one.)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from functools import cache
 from typing import Final
 
 from kiosk.resources import locale_dir
-from kiosk.text import localize_digits
+from kiosk.text import isolate, isolate_numbers, localize_digits
 
 LANGUAGES: Final = ("fa", "en")
 DEFAULT_LANGUAGE: Final = "fa"
@@ -49,11 +52,13 @@ def _localize_param(value: object, lang: str) -> str:
     if isinstance(value, Text):
         return value.render(lang)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return localize_digits(str(value), lang)
+        number = localize_digits(str(value), lang)
+        return isolate(number) if is_rtl(lang) else number
     text = str(value)
     if _NUMERIC.fullmatch(text):  # a date or a number given as text: digits of the language
-        return localize_digits(text, lang)
-    return text
+        text = localize_digits(text, lang)
+        return isolate(text) if is_rtl(lang) else text
+    return isolate_numbers(text) if is_rtl(lang) else text
 
 
 def translate(lang: str, msgid: str, /, **params: object) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from kiosk.text import strip_isolates, to_ascii_digits, to_persian_digits
+from kiosk.text import isolate_numbers, strip_isolates, to_ascii_digits, to_persian_digits
 
 __all__ = [
     "JALALI_MONTHS_EN",
@@ -226,10 +226,12 @@ def _as_str(value: object) -> str:
 def format_jalali(d: JalaliDate, lang: str) -> str:
     """Day, month name and year.
 
-    ``"۱۵ آبان ۱۴۰۳"`` for ``lang == "fa"`` (Persian digits), ``"15 Aban 1403"`` for any other
-    language. Wrap the result in :func:`kiosk.text.isolate` only when it is embedded in text of the
-    other direction.
+    ``"۱۵ آبان ۱۴۰۳"`` for ``lang == "fa"`` (Persian digits, each number in its own isolate, as
+    every number in Persian text), ``"15 Aban 1403"`` for any other language. Wrap the result in
+    :func:`kiosk.text.isolate` only when it is embedded in text of the other direction.
     """
     if lang == "fa":
-        return to_persian_digits(f"{d.day} {JALALI_MONTHS_FA[d.month - 1]} {d.year}")
+        return isolate_numbers(
+            to_persian_digits(f"{d.day} {JALALI_MONTHS_FA[d.month - 1]} {d.year}")
+        )
     return f"{d.day} {JALALI_MONTHS_EN[d.month - 1]} {d.year}"

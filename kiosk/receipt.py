@@ -15,7 +15,7 @@ from kiosk.catalog import Catalog, ServiceKind, UnknownService
 from kiosk.i18n import N_, translate
 from kiosk.jalali import JalaliDate, format_jalali
 from kiosk.queue import QueuedTransaction
-from kiosk.text import isolate, localize_digits
+from kiosk.text import isolate, isolate_numbers, localize_digits
 
 try:
     LOCAL_ZONE: dt.tzinfo = ZoneInfo("Asia/Tehran")
@@ -61,12 +61,14 @@ def local_time(value: dt.datetime) -> dt.datetime:
 
 def format_gregorian(day: dt.date, lang: str) -> str:
     if lang == "fa":
-        return localize_digits(f"{day.day} {GREGORIAN_MONTHS_FA[day.month - 1]} {day.year}", "fa")
+        text = f"{day.day} {GREGORIAN_MONTHS_FA[day.month - 1]} {day.year}"
+        return isolate_numbers(localize_digits(text, "fa"))
     return f"{day.day} {GREGORIAN_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def format_date(value: dt.datetime, lang: str) -> str:
-    """A moment as the kiosk shows dates: Jalali in Persian, Gregorian in English."""
+    """A moment as the kiosk shows dates: Jalali in Persian (its numbers isolated), Gregorian
+    in English."""
     day = local_time(value).date()
     if lang == "fa":
         return format_jalali(JalaliDate.from_gregorian(day), "fa")
@@ -74,7 +76,9 @@ def format_date(value: dt.datetime, lang: str) -> str:
 
 
 def format_time(value: dt.datetime, lang: str) -> str:
-    return localize_digits(local_time(value).strftime("%H:%M"), lang)
+    """``11:40``; in Persian ``۱۱:۴۰`` in an isolate (as every number in Persian text)."""
+    text = localize_digits(local_time(value).strftime("%H:%M"), lang)
+    return isolate(text) if lang == "fa" else text
 
 
 def build_receipt(

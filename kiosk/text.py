@@ -8,6 +8,7 @@ left-to-right isolate so that their groups are not reordered by the bidi algorit
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = [
@@ -17,8 +18,10 @@ __all__ = [
     "PDI",
     "PERSIAN_DIGITS",
     "ZWNJ",
+    "bare_numbers",
     "digits_only",
     "isolate",
+    "isolate_numbers",
     "localize_digits",
     "normalize_persian",
     "strip_isolates",
@@ -128,6 +131,67 @@ def isolate(s: str) -> str:
     isolates already in ``s`` are kept (nested isolates are valid), so call it once per value.
     """
     return f"{LRI}{s}{PDI}"
+
+
+_DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
+# A number as a reader sees one: digits (with Latin letters, for codes such as 0x04b8 or
+# 1920x1080) joined by single separators (/ - : . , and the Persian thousands and decimal
+# separators), then any groups of digits after single spaces (0912 345 6789).
+_JOINER = "/\\-:.,\u066b\u066c"
+_NUMBER = re.compile(
+    rf"[{_DIGIT}A-Za-z]+(?:[{_JOINER}][{_DIGIT}A-Za-z]+)*"
+    rf"(?:[ \u00a0\u202f][{_DIGIT}]+(?![{_DIGIT}A-Za-z]|[{_JOINER}][{_DIGIT}A-Za-z]))*"
+)
+_HAS_DIGIT = re.compile(rf"[{_DIGIT}]")
+_OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+
+
+def _outside_isolates(s: str) -> list[tuple[bool, str]]:
+    """``s`` cut into (inside an isolate, text) pieces; isolates may nest."""
+    pieces: list[tuple[bool, str]] = []
+    depth, start = 0, 0
+    for i, c in enumerate(s):
+        if c in _OPENERS:
+            if depth == 0 and i > start:
+                pieces.append((False, s[start:i]))
+                start = i
+            depth += 1
+        elif c == PDI and depth > 0:
+            depth -= 1
+            if depth == 0:
+                pieces.append((True, s[start : i + 1]))
+                start = i + 1
+    if start < len(s):
+        pieces.append((depth > 0, s[start:]))
+    return pieces
+
+
+def _isolate_number(match: re.Match[str]) -> str:
+    token = match.group()
+    return isolate(token) if _HAS_DIGIT.search(token) else token  # a Latin word: as it is
+
+
+def isolate_numbers(s: str) -> str:
+    """Wrap every number, date, code or identifier of ``s`` that is not isolated yet in
+    LRI ... PDI, so that a right-to-left paragraph keeps each one whole and in its own order.
+
+    A number is a run of digits (Persian, Arabic-Indic or ASCII, with Latin letters for codes)
+    joined by single separators (``/ - : . ,`` and ``٬ ٫``); groups of digits after single
+    spaces belong to it too (``۰۹۱۲ ۳۴۵ ۶۷۸۹``). Idempotent: isolated text is left alone.
+    """
+    out = []
+    for inside, piece in _outside_isolates(s):
+        out.append(piece if inside else _NUMBER.sub(_isolate_number, piece))
+    return "".join(out)
+
+
+def bare_numbers(s: str) -> list[str]:
+    """The numbers of ``s`` (as :func:`isolate_numbers` finds them) outside any isolate."""
+    found: list[str] = []
+    for inside, piece in _outside_isolates(s):
+        if not inside:
+            found += [m.group() for m in _NUMBER.finditer(piece) if _HAS_DIGIT.search(m.group())]
+    return found
 
 
 def in_paragraph(s: str, lang: str) -> str:

@@ -12,6 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from kiosk.i18n import LANGUAGES, Text, is_rtl, translate
+from kiosk.text import bare_numbers, isolate
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -77,9 +78,16 @@ def test_translate_fills_and_localises_numbers() -> None:
     assert (
         translate("en", "Enter at least {min} characters", min=12) == "Enter at least 12 characters"
     )
-    assert translate("fa", "Enter at least {min} characters", min=12) == "دست‌کم ۱۲ نویسه وارد کنید"
+    # In Persian every number a parameter brings is isolated (kiosk.text.isolate_numbers).
+    assert translate("fa", "Enter at least {min} characters", min=12) == "دست‌کم ⁦۱۲⁩ نویسه وارد کنید"
     text = Text("Select at least {min} options", {"min": 2})
-    assert text.all_languages()["fa"] == "دست‌کم ۲ گزینه را انتخاب کنید"
+    assert text.all_languages()["fa"] == "دست‌کم ⁦۲⁩ گزینه را انتخاب کنید"
+    assert text.all_languages()["en"] == "Select at least 2 options"
+    when = translate("fa", "last sync {date} {time}", date="۶ آذر ۱۴۰۵", time="11:40")
+    assert bare_numbers(when) == []
+    assert when.endswith("⁦۶⁩ آذر ⁦۱۴۰۵⁩ ⁦۱۱:۴۰⁩")  # a date and a time: each number whole
+    code = isolate("۰۱۲۳-۰۰۴۵۷۱-۳")
+    assert translate("fa", "{code} is voided.", code=code).count("⁦") == 1  # not twice
     assert is_rtl("fa")
     assert not is_rtl("en")
     with pytest.raises(ValueError, match="unsupported language"):

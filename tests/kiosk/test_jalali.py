@@ -23,7 +23,7 @@ from kiosk.jalali import (
     jalali_month_length,
     to_jalali,
 )
-from kiosk.text import normalize_persian, to_persian_digits
+from kiosk.text import bare_numbers, normalize_persian, strip_isolates, to_persian_digits
 
 FIRST_DATE = datetime.date(560, 3, 20)  # 1 Farvardin -61
 LAST_DATE = datetime.date(3799, 3, 19)  # 29 Esfand 3177
@@ -336,9 +336,9 @@ def test_month_names() -> None:
 
 def test_format_jalali() -> None:
     date = JalaliDate(1403, 8, 15)
-    assert format_jalali(date, "fa") == "۱۵ آبان ۱۴۰۳"
+    assert format_jalali(date, "fa") == "⁦۱۵⁩ آبان ⁦۱۴۰۳⁩"  # numbers isolated in Persian text
     assert format_jalali(date, "en") == "15 Aban 1403"
-    assert format_jalali(JalaliDate(1404, 1, 1), "fa") == "۱ فروردین ۱۴۰۴"
+    assert format_jalali(JalaliDate(1404, 1, 1), "fa") == "⁦۱⁩ فروردین ⁦۱۴۰۴⁩"
     assert format_jalali(JalaliDate(1404, 12, 29), "en") == "29 Esfand 1404"
 
 
@@ -349,4 +349,6 @@ def test_format_jalali_properties(date: JalaliDate) -> None:
     assert fa.split(" ")[1] == JALALI_MONTHS_FA[date.month - 1]
     assert en == f"{date.day} {JALALI_MONTHS_EN[date.month - 1]} {date.year}"
     assert not any(c.isascii() and c.isdigit() for c in fa)
-    assert fa == to_persian_digits(f"{date.day} {JALALI_MONTHS_FA[date.month - 1]} {date.year}")
+    plain = to_persian_digits(f"{date.day} {JALALI_MONTHS_FA[date.month - 1]} {date.year}")
+    assert strip_isolates(fa) == plain
+    assert bare_numbers(fa) == []
