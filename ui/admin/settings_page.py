@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QW
 from kiosk.config import SECTIONS, env_name
 from kiosk.i18n import N_
 from ui.counter.widgets import action, show_message, text_label
+from ui.widgets.text_boxes import LineBox
 
 if TYPE_CHECKING:
     from kiosk.config import Settings
@@ -112,7 +113,7 @@ class SettingsPage(QWidget):
             if dotted in CHOICES:
                 widget = QComboBox()
             else:
-                widget = QLineEdit()
+                widget = LineBox()
                 widget.setProperty("keyboard", "en")
             widget.setObjectName(f"setting-{dotted}")
             caption = text_label()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QV
 from kiosk.i18n import N_
 from ui.counter.labels import when_text
 from ui.counter.widgets import action, fill_table, set_headers, show_message, table, text_label
+from ui.widgets.text_boxes import LineBox
 
 if TYPE_CHECKING:
     from kiosk.staff import StaffMember
@@ -52,7 +53,7 @@ class StaffPage(QWidget):
         self.message.hide()
         self.table = table(["", "", "", ""], name="staff-table")
         form = QFormLayout()
-        self.name = QLineEdit()
+        self.name: QLineEdit = LineBox()
         self.name.setObjectName("new-name")
         self.role = QComboBox()
         self.role.setObjectName("new-role")

@@ -27,6 +27,7 @@ from kiosk.i18n import N_, translate
 from kiosk.text import localize_digits
 from ui.counter.widgets import text_label
 from ui.theme import Role, set_property
+from ui.widgets.text_boxes import LineBox, TextArea
 
 OPTIONAL = N_("(optional)")
 SELECT = N_("Select…")
@@ -78,7 +79,7 @@ class FieldBlock(QWidget):
         f = self.field
         name = f"field-{f.key}"
         if f.type is FieldType.LONG_TEXT:
-            edit = QPlainTextEdit()
+            edit = TextArea()  # laid out from the reading side of the language
             edit.setTabChangesFocus(True)  # keyboard first: Tab moves on, as in every field
             edit.setFixedHeight(90)
             edit.textChanged.connect(self.changed.emit)
@@ -115,7 +116,7 @@ class FieldBlock(QWidget):
             if isinstance(row, QHBoxLayout):
                 row.addStretch(1)
             return holder
-        edit_ = QLineEdit()
+        edit_ = LineBox()  # text and caret at the reading side, even when empty
         edit_.setObjectName(name)
         if f.type in LTR_TYPES:
             edit_.setLayoutDirection(Qt.LayoutDirection.LeftToRight)

@@ -22,6 +22,7 @@ from ui.counter.labels import (
     when_text,
 )
 from ui.counter.widgets import action, fill_table, set_headers, show_message, table, text_label
+from ui.widgets.text_boxes import LineBox
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
@@ -51,7 +52,7 @@ class LookupPage(QWidget):
         box = QVBoxLayout(self)
         self.title = text_label(kind="title")
         self.search_caption = text_label()
-        self.search = QLineEdit()
+        self.search: QLineEdit = LineBox()  # digits: left to right (below), empty or not
         self.search.setObjectName("lookup-input")
         self.search.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.search.setMaxLength(40)

@@ -21,6 +21,7 @@ from ui.counter.labels import (
     when_text,
 )
 from ui.counter.widgets import action, fill_table, set_headers, show_message, table, text_label
+from ui.widgets.text_boxes import LineBox
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
@@ -70,7 +71,7 @@ class QueuePage(QWidget):
         self.void_panel.setProperty("boxed", True)
         panel = QVBoxLayout(self.void_panel)
         self.reason_caption = text_label()
-        self.reason = QLineEdit()
+        self.reason: QLineEdit = LineBox()
         self.reason.setObjectName("void-reason")
         self.reason.setMaxLength(200)
         self.reason.returnPressed.connect(self.on_void_confirm)

@@ -20,6 +20,7 @@ from ui.theme import Role, set_boxed, set_property, set_role
 from ui.widgets.common import button, hbox, label, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.keyboard import Layout
+from ui.widgets.text_boxes import LineBox
 
 CITY_STATUS = {
     "open": N_("Open: the city is working on it"),
@@ -47,7 +48,7 @@ class TrackScreen(Screen):
         self.hint = label(role=Role.MUTED)
         self.error = label(role=Role.ERROR)
         self.error.hide()
-        self.input = QLineEdit()
+        self.input: QLineEdit = LineBox()
         self.input.setObjectName("tracking-input")
         self.input.setMaxLength(24)
         self.input.setProperty("keyboard", Layout.NUMERIC.value)

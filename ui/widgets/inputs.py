@@ -28,6 +28,7 @@ from ui.context import UiContext
 from ui.theme import Role, set_property, set_role
 from ui.widgets.common import button, hbox, label, vbox
 from ui.widgets.keyboard import Layout
+from ui.widgets.text_boxes import LineBox, TextArea
 
 NUMERIC_TYPES = frozenset(
     {
@@ -86,13 +87,13 @@ def keyboard_for(field_type: FieldType, lang: str) -> Layout:
 
 
 def _line_edit(ctx: UiContext, layout: Layout, max_length: int, ltr: bool) -> QLineEdit:
-    box = QLineEdit()
+    """A one-line box at the reading side of the session's language (``LineBox``)."""
+    box = LineBox()
     box.setMaxLength(max_length)
     box.setProperty("keyboard", layout.value)
     set_role(box, Role.INPUT)
     if ltr:  # digits and codes read left to right in both languages
         box.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        box.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return box
 
 
@@ -141,7 +142,7 @@ class TextInput(FieldInput):
 class LongTextInput(FieldInput):
     def __init__(self, ctx: UiContext, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(ctx, field, parent)
-        self.box = QPlainTextEdit()
+        self.box: QPlainTextEdit = TextArea()  # Persian laid out from the right
         self.box.setTabChangesFocus(True)
         self.box.setProperty("keyboard", keyboard_for(field.type, ctx.lang).value)
         self.box.setMinimumHeight(ctx.theme.metrics.target * 2)
