@@ -148,8 +148,21 @@ class StationSettings:
         "kiosk number (0-9999), printed in every tracking code; "
         "enrollment with the city server assigns it",
     )
-    name: str = _setting("کیوسک خدمات شهری", _text(80), "display name on screen and receipts")
-    city: str = _setting("تهران", _text(80), "city name on receipts")
+    name: str = _setting(
+        "کیوسک خدمات شهری", _text(80), "display name on Persian screens and receipts"
+    )
+    name_en: str = _setting(
+        "City services kiosk", _text(80), "display name on English screens and receipts"
+    )
+    city: str = _setting("تهران", _text(80), "city name on Persian receipts")
+    city_en: str = _setting("Tehran", _text(80), "city name on English receipts")
+
+    def name_in(self, lang: str) -> str:
+        """The display name in ``lang`` (Persian, else English)."""
+        return self.name if lang == "fa" else self.name_en
+
+    def city_in(self, lang: str) -> str:
+        return self.city if lang == "fa" else self.city_en
 
 
 @dataclass(frozen=True)

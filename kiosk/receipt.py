@@ -101,8 +101,8 @@ def build_receipt(
     return Receipt(
         lang=lang,
         title=translate(lang, N_("Thank you") if is_survey else N_("Receipt")),
-        city=city,
-        kiosk_name=kiosk_name,
+        city=isolate_numbers(city) if lang == "fa" else city,
+        kiosk_name=isolate_numbers(kiosk_name) if lang == "fa" else kiosk_name,
         kiosk_number=localize_digits(f"{tx.kiosk_number:04d}", lang),
         service=service_title,
         tracking_label=translate(lang, N_("Tracking code")),

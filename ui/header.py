@@ -1,4 +1,9 @@
-"""The top bar: kiosk name, Home, the connectivity/queue badge, text size, contrast, language."""
+"""The top bar: kiosk name, Home, the connectivity/queue badge, text size, contrast, language.
+
+The kiosk's name is in the session's language (``[station] name`` / ``name_en``) and, like the
+screens' contents, inside the page margin. The badge takes two short lines rather than one long
+one, so that the bar fits the screen at every text size and no button is squeezed.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.i18n import N_
-from kiosk.text import localize_digits
+from kiosk.text import isolate_numbers
 from ui.context import UiContext
-from ui.status import SyncStatus
+from ui.status import SyncStatus, status_lines
 from ui.theme import Role, set_role
 from ui.widgets.common import button, hbox, label
 
@@ -26,10 +31,13 @@ class Header(QFrame):
         self.setStyleSheet(ctx.style_sheet)  # a part of the window: see ui.mainwindow
         set_role(self, Role.HEADER)
         m = ctx.theme.metrics
-        row = hbox(self, margin=max(2, m.gap // 2), spacing=m.gap * 2)
-        self.name = label(ctx.settings.station.name, role=Role.HEADER, kind="heading", wrap=False)
+        row = hbox(self, spacing=m.gap * 2)
+        # The screens' margin at the sides (the home page's), a small one above and below.
+        row.setContentsMargins(m.gap * 4, max(2, m.gap // 2), m.gap * 4, max(2, m.gap // 2))
+        self.name = label(role=Role.HEADER, kind="heading", wrap=False)
+        self.name.setObjectName("kiosk-name")
         self.home_button = button(role=Role.SECONDARY, on_click=self.home.emit, name="home")
-        self.badge = label(role=Role.BADGE_OFFLINE, wrap=False)
+        self.badge = label(role=Role.BADGE_OFFLINE, kind="small", wrap=False)
         self.badge.setObjectName("badge")
         self.text_button = button(
             role=Role.SECONDARY, on_click=self.large_text.emit, name="large-text"
@@ -50,6 +58,8 @@ class Header(QFrame):
 
     def retranslate(self) -> None:
         tr = self.ctx.t
+        name = self.ctx.settings.station.name_in(self.ctx.lang)
+        self.name.setText(isolate_numbers(name) if self.ctx.lang == "fa" else name)
         self.home_button.setText(tr(N_("Home")))
         self.text_button.setText(
             tr(N_("Normal text") if self.ctx.large_text else N_("Larger text"))
@@ -62,21 +72,8 @@ class Header(QFrame):
         self.show_status(self.ctx.status)
 
     def show_status(self, status: SyncStatus) -> None:
-        tr, lang = self.ctx.t, self.ctx.lang
-        state = tr(N_("Online")) if status.online else tr(N_("Offline"))
-        waiting = tr(N_("{count} waiting to send"), count=status.queue_depth)
-        parts = [state, waiting]
-        if status.last_sync is not None:
-            from kiosk.receipt import format_date, format_time  # loads the queue: not at start
-
-            parts.append(
-                tr(
-                    N_("last sync {date} {time}"),
-                    date=format_date(status.last_sync, lang),
-                    time=format_time(status.last_sync, lang),
-                )
-            )
-        self.badge.setText(localize_digits(" · ".join(parts), lang))
+        lang = self.ctx.lang
+        self.badge.setText("\n".join(status_lines(status, lang)))
         set_role(self.badge, Role.BADGE_ONLINE if status.online else Role.BADGE_OFFLINE)
         m = self.ctx.theme.metrics
-        self.badge.setContentsMargins(m.gap * 2, m.gap, m.gap * 2, m.gap)
+        self.badge.setContentsMargins(m.gap * 2, m.gap // 2, m.gap * 2, m.gap // 2)

@@ -65,7 +65,7 @@ class MainWindow(QWidget):
         super().__init__()
         self.ctx = ctx
         self.setObjectName("main")
-        self.setWindowTitle(ctx.settings.station.name)
+        self.setWindowTitle(ctx.settings.station.name_in(ctx.lang))
         ui = ctx.settings.ui
         self.header = Header(ctx)
         self.stack = ScreenStack()

@@ -417,7 +417,7 @@ def test_day_report_counts_one_tehran_day(counter: Counter) -> None:
     }
     assert [(r.key, r.count) for r in report_fa.by_channel] == [("kiosk", 2), ("counter", 3)]
     assert [(r.key, r.count) for r in report_fa.by_clerk] == [("Nasrin", 2), ("Kaveh", 1)]
-    assert report_fa.day_label == "⁦۶⁩ آذر ⁦۱۴۰۵⁩"  # each number isolated, for the screen
+    assert report_fa.day_label == "\u2066۶\u2069 آذر \u2066۱۴۰۵\u2069"  # numbers isolated
     assert report_fa.kiosk_number == 123
     assert day_report(counter.queue, dt.date(2026, 11, 27), "en").day_label == "27 November 2026"
     assert report_fa.to_json()["by_clerk"][0] == {"key": "Nasrin", "label": "Nasrin", "count": 2}

@@ -110,7 +110,7 @@ def test_error_messages_are_bilingual_with_localised_numbers(mini_catalog: Catal
     (error,) = info.value.errors
     assert error.messages == {
         "en": "Enter a number no larger than 30",
-        "fa": "عددی بزرگ‌تر از ⁦۳۰⁩ وارد نکنید",
+        "fa": "عددی بزرگ‌تر از \u2066۳۰\u2069 وارد نکنید",
     }
 
 
@@ -122,7 +122,7 @@ def test_date_bounds_are_relative_to_today(mini_catalog: Catalog) -> None:
     with pytest.raises(FieldError) as info:
         clean_field(mini_catalog, service, visit, "1405-09-07", today=tomorrow)
     assert info.value.code == "date_too_early"
-    assert info.value.render("fa") == "تاریخی از ⁦۱۴۰۵/۰۹/۰۸⁩ به بعد وارد کنید"
+    assert info.value.render("fa") == "تاریخی از \u2066۱۴۰۵/۰۹/۰۸\u2069 به بعد وارد کنید"
 
 
 def test_payment_id_is_checked_against_the_bill_id(mini_catalog: Catalog) -> None:

@@ -336,9 +336,9 @@ def test_month_names() -> None:
 
 def test_format_jalali() -> None:
     date = JalaliDate(1403, 8, 15)
-    assert format_jalali(date, "fa") == "⁦۱۵⁩ آبان ⁦۱۴۰۳⁩"  # numbers isolated in Persian text
+    assert format_jalali(date, "fa") == "\u2066۱۵\u2069 آبان \u2066۱۴۰۳\u2069"  # numbers isolated
     assert format_jalali(date, "en") == "15 Aban 1403"
-    assert format_jalali(JalaliDate(1404, 1, 1), "fa") == "⁦۱⁩ فروردین ⁦۱۴۰۴⁩"
+    assert format_jalali(JalaliDate(1404, 1, 1), "fa") == "\u2066۱\u2069 فروردین \u2066۱۴۰۴\u2069"
     assert format_jalali(JalaliDate(1404, 12, 29), "en") == "29 Esfand 1404"
 
 

@@ -1,21 +1,30 @@
-"""Touch targets of at least 20 mm and readable contrast, on every screen, in both themes.
+"""Touch targets of at least 20 mm, readable contrast and no clipped text, on every screen.
 
 The tests walk the live widget tree of each screen (set up as for the screenshots) and the
 palettes: every button and text box is at least 20 mm on the configured screen; every text sits
-on a colour pair with a contrast of 4.5:1 (3:1 for large text); borders of controls reach 3:1.
+on a colour pair with a contrast of 4.5:1 (3:1 for large text); borders of controls reach 3:1;
+and every label's and button's text, with the ink its first and last glyphs reach beyond their
+advance (the tail of a final «ی»), fits the widget's contents rect, in both languages, both
+themes, with and without large text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -24,6 +33,7 @@ from kiosk.config import Settings
 from tests.ui.conftest import make_kiosk
 from ui.run import Kiosk
 from ui.screenshot import SCREENS
+from ui.status import SyncStatus
 from ui.theme import (
     PALETTE_PAIRS,
     THEMES,
@@ -91,8 +101,13 @@ def visible_widgets(kiosk: Kiosk) -> list[QWidget]:
 
 
 @pytest.fixture(
-    params=[(ThemeName.NORMAL, False), (ThemeName.CONTRAST, False), (ThemeName.NORMAL, True)],
-    ids=["normal", "contrast", "large-text"],
+    params=[
+        (ThemeName.NORMAL, False),
+        (ThemeName.CONTRAST, False),
+        (ThemeName.NORMAL, True),
+        (ThemeName.CONTRAST, True),
+    ],
+    ids=["normal", "contrast", "large-text", "contrast-large-text"],
 )
 def themed_kiosk(
     request: pytest.FixtureRequest, qtbot: QtBot, settings: Settings
@@ -175,3 +190,95 @@ def test_the_checks_catch_a_small_button(themed_kiosk: Kiosk, qtbot: QtBot) -> N
         if isinstance(w, QAbstractButton) and w.height() < target
     ]
     assert found == [small]
+
+
+# A busy day: connected, many requests waiting, a last sync (the header's longest badge).
+BUSY = SyncStatus(True, 128, dt.datetime(2026, 11, 27, 8, 40, tzinfo=dt.UTC), False)
+TOLERANCE = 1.0  # px of antialiasing at the edge of a glyph
+
+
+def ink_width(widget: QWidget, line: str) -> float:
+    """How wide ``line`` is drawn in ``widget``'s font: its advance, widened by the ink the
+    first and last glyphs reach beyond it (the bearings: a final «ی» sweeps past its advance)."""
+    fm = QFontMetricsF(widget.font())
+    ink = fm.boundingRect(line)
+    advance = fm.horizontalAdvance(line)
+    return max(advance, ink.right()) - min(0.0, ink.left())
+
+
+def text_room(widget: QWidget) -> QRect:
+    """The rect a widget draws its text in (a button's inside its border and padding)."""
+    if isinstance(widget, QPushButton):
+        option = QStyleOptionButton()
+        widget.initStyleOption(option)
+        return widget.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, widget
+        )
+    assert isinstance(widget, QLabel)
+    room = widget.contentsRect()
+    return room.adjusted(widget.margin(), widget.margin(), -widget.margin(), -widget.margin())
+
+
+def clipped(widget: QWidget) -> str | None:
+    """Why ``widget``'s text does not fit, or None."""
+    if not isinstance(widget, QLabel | QPushButton):
+        return None
+    # A button's own text (a tile draws its words in labels, checked as labels).
+    text = widget.text() if isinstance(widget, QLabel) else QAbstractButton.text(widget)
+    if not text.strip():
+        return None
+    room = text_room(widget)
+    wraps = isinstance(widget, QLabel) and widget.wordWrap()
+    # A wrapped label breaks lines between words: each word must fit; one line must otherwise.
+    pieces = [w for line in text.split("\n") for w in line.split()] if wraps else text.split("\n")
+    for piece in pieces:
+        width = ink_width(widget, piece)
+        if width > room.width() + TOLERANCE:
+            return f"{piece!r} is {width:.1f} px wide in a {room.width()} px room"
+    if wraps:
+        assert isinstance(widget, QLabel)
+        needed = widget.heightForWidth(widget.width())
+        if needed > widget.height() + TOLERANCE:
+            return f"{text[:30]!r} needs {needed} px of height, has {widget.height()}"
+    return None
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_no_text_is_clipped_on_any_screen(themed_kiosk: Kiosk, qtbot: QtBot, lang: str) -> None:
+    kiosk = themed_kiosk
+    theme_name, large = kiosk.ctx.theme_name, kiosk.ctx.large_text
+    problems: list[str] = []
+    checked = 0
+    for name, setup in SCREENS.items():
+        kiosk.window.end_session()
+        kiosk.ctx.set_language(lang)
+        kiosk.ctx.set_theme(theme_name, large)
+        setup(kiosk)
+        kiosk.ctx.set_status(BUSY)
+        settle(kiosk, qtbot)
+        kiosk.window.resize(*kiosk.ctx.settings.ui.screen_resolution)
+        settle(kiosk, qtbot)
+        for widget in visible_widgets(kiosk):
+            why = clipped(widget)
+            checked += why is None and isinstance(widget, QLabel | QPushButton)
+            if why is not None:
+                problems.append(f"{name}: {type(widget).__name__} {widget.objectName()!r}: {why}")
+    assert checked > 200, checked
+    assert problems == []
+
+
+def test_the_clipping_check_sees_a_squeezed_button(themed_kiosk: Kiosk, qtbot: QtBot) -> None:
+    """The issue's case: «متن عادی» in a button narrower than its text is reported."""
+    from ui.widgets.common import button
+
+    kiosk = themed_kiosk
+    kiosk.ctx.set_language("fa")
+    squeezed = button("متن عادی", role=Role.SECONDARY)
+    kiosk.window.header.layout().addWidget(squeezed)  # type: ignore[union-attr]
+    squeezed.show()
+    squeezed.setFixedWidth(squeezed.sizeHint().width() - 12)
+    settle(kiosk, qtbot)
+    assert clipped(squeezed) is not None
+    squeezed.setFixedWidth(squeezed.sizeHint().width() + 12)
+    settle(kiosk, qtbot)
+    assert clipped(squeezed) is None

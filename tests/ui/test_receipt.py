@@ -189,3 +189,21 @@ def test_pdf_is_80mm_wide_with_embedded_vector_text(
 def test_pdf_to_an_unwritable_place_raises(fa: Receipt, tmp_path: Path) -> None:
     with pytest.raises(OSError, match="cannot write the PDF"):
         render_receipt_pdf(fa, tmp_path / "missing" / "r.pdf")
+
+
+def test_every_number_on_a_persian_receipt_is_isolated(core: Core, qapp: QApplication) -> None:
+    """Dates, the time, the kiosk number, the code and the catalog's texts: each number in its
+    own isolate, so no group or number swaps places in the right-to-left lines."""
+    from kiosk.text import bare_numbers
+    from ui.receipt import _Text
+
+    tx = core.queue.submit("street-lights", ANSWERS, lang="fa")
+    receipt = build_receipt(
+        tx, core.catalog, lang="fa", city="تهران", kiosk_name="کیوسک ۳ میدان تجریش", reprint=True
+    )
+    lines = [
+        item.layout.text() for item in layout_receipt(receipt).items if isinstance(item, _Text)
+    ]
+    assert len(lines) > 8
+    assert any("۳" in line for line in lines)  # the kiosk's name, with its number
+    assert [(line, bare_numbers(line)) for line in lines if bare_numbers(line)] == []

@@ -33,6 +33,7 @@ NEED_DEVICE = N_("A receipt printer needs a device, such as usb:0x04b8:0x0202 or
 # (section.key, label, what the value must be)
 FIELDS: Final = (
     ("station.name", N_("Kiosk display name"), N_("Up to 80 characters")),
+    ("station.name_en", N_("Kiosk display name in English"), N_("Up to 80 characters")),
     ("ui.language", N_("Default language"), ""),
     ("ui.idle_timeout", N_("Idle timeout (seconds)"), N_("A whole number from 30 to 3600")),
     ("ui.idle_warning", N_("Idle warning (seconds)"), N_("A whole number from 20 to 300")),

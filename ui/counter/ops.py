@@ -32,8 +32,8 @@ def print_receipt(desk: StaffDesk, member: StaffMember, tx: QueuedTransaction) -
         member,
         desk.audit,
         lang=tx.lang,
-        city=station.city,
-        kiosk_name=station.name,
+        city=station.city_in(tx.lang),
+        kiosk_name=station.name_in(tx.lang),
     )
     return desk.ctx.printer.print_receipt(receipt)
 
@@ -49,8 +49,8 @@ def reprint_receipt(desk: StaffDesk, member: StaffMember, tx: QueuedTransaction)
         member,
         desk.audit,
         lang=tx.lang,
-        city=station.city,
-        kiosk_name=station.name,
+        city=station.city_in(tx.lang),
+        kiosk_name=station.name_in(tx.lang),
     )
     return desk.ctx.printer.print_receipt(receipt)
 

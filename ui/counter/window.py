@@ -226,7 +226,8 @@ class CounterWindow(QMainWindow):
 
     def retranslate(self) -> None:
         t = self.desk.t
-        self.setWindowTitle(f"{t(TITLE)} — {self.desk.settings.station.name}")
+        name = self.desk.settings.station.name_in(self.desk.lang)
+        self.setWindowTitle(f"{t(TITLE)} — {name}")
         self.heading.setText(t(TITLE))
         self.language.setAccessibleName(t(LANGUAGE))
         self.sign_out_button.setText(t(SIGN_OUT))

@@ -23,7 +23,8 @@ class AttractScreen(Screen):
         m = ctx.theme.metrics
         box = vbox(self, margin=m.gap * 8, spacing=m.gap * 4)
         box.addStretch(2)
-        self.name = label(ctx.settings.station.name, kind="title", align=CENTER)
+        station = ctx.settings.station
+        self.name = label(station.name_in(ctx.settings.ui.language), kind="title", align=CENTER)
         box.addWidget(self.name)
         self.lines = []
         # Both languages at once: the next citizen may read either.

@@ -87,8 +87,8 @@ class ConfirmationScreen(Screen):
             tx,
             self.ctx.catalog,
             lang=self.ctx.lang,
-            city=station.city,
-            kiosk_name=station.name,
+            city=station.city_in(self.ctx.lang),
+            kiosk_name=station.name_in(self.ctx.lang),
             reprint=reprint,
         )
 

@@ -99,7 +99,7 @@ class HomeScreen(Screen):
             self.arranged_for = m.large_text
         for tile in [*self.tiles.values(), self.track, self.news]:
             tile.setMinimumHeight(round(m.target * (1.6 if m.large_text else 1.35)))
-            tile.setMinimumWidth(m.target * 2)
+            tile.set_floor(m.target * 2)
 
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t

@@ -2,13 +2,20 @@
 
 Alignment is always Leading/Trailing, never Left/Right: in Persian (right-to-left) Qt mirrors
 Leading to the right, which is what a reader expects.
+
+Qt sizes a label or a button by the advance of its text, but the first and last glyphs may ink
+beyond it: the tail of a final «ی» or «ن» sweeps past the left end of a Persian word. A widget
+sized to the advance then cuts that ink off; :class:`Label` and :class:`Button` ask for that
+much more room (on both sides, as a centred text shares the extra room between them).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -27,6 +34,77 @@ LEADING = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 
 
+def ink_overshoot(font: QFont, text: str) -> int:
+    """The pixels ``text``'s ink reaches beyond its advance at either end, for both ends."""
+    fm = QFontMetricsF(font)
+    over = 0.0
+    for line in text.split("\n"):
+        if line:
+            ink = fm.boundingRect(line)
+            over = max(over, -ink.left(), ink.right() - fm.horizontalAdvance(line))
+    return math.ceil(2 * over)
+
+
+def ink_width(font: QFont, text: str) -> int:
+    """The width ``text`` inks in ``font``: its advance and what its ends reach beyond it."""
+    fm = QFontMetricsF(font)
+    ink = fm.boundingRect(text)
+    return math.ceil(max(fm.horizontalAdvance(text), ink.right()) - min(0.0, ink.left()))
+
+
+class _InkRoom:
+    """The extra width a text's ink needs, computed once per text and font."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, str] | None = None
+        self._extra = 0
+
+    def extra(self, font: QFont, text: str) -> int:
+        key = (text, font.key())
+        if key != self._key:
+            self._key, self._extra = key, ink_overshoot(font, text)
+        return self._extra
+
+
+class Label(QLabel):
+    """A label whose size hint holds its text's ink (one line, or lines broken by hand)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._ink = _InkRoom()
+
+    def _widened(self, size: QSize) -> QSize:
+        if not self.wordWrap() and size.isValid():
+            size.setWidth(size.width() + self._ink.extra(self.font(), self.text()))
+        return size
+
+    def sizeHint(self) -> QSize:
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._widened(super().minimumSizeHint())
+
+
+class Button(QPushButton):
+    """A push button whose size hint holds its text's ink."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._ink = _InkRoom()
+
+    def _widened(self, size: QSize) -> QSize:
+        text = QPushButton.text(self)
+        if text and size.isValid():
+            size.setWidth(size.width() + self._ink.extra(self.font(), text))
+        return size
+
+    def sizeHint(self) -> QSize:
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._widened(super().minimumSizeHint())
+
+
 def label(
     text: str = "",
     *,
@@ -39,7 +117,7 @@ def label(
 ) -> QLabel:
     """A text label. ``kind`` is "title", "heading" or "small" (sizes from the style sheet);
     ``bold`` makes it bold (through the style sheet too: no sheet of its own to parse)."""
-    widget = QLabel(text, parent)
+    widget = Label(text, parent)
     widget.setWordWrap(wrap)
     widget.setAlignment(align)
     widget.setTextFormat(Qt.TextFormat.PlainText)
@@ -59,7 +137,7 @@ def button(
     name: str | None = None,
     parent: QWidget | None = None,
 ) -> QPushButton:
-    widget = QPushButton(text, parent)
+    widget = Button(text, parent)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the text box keeps focus (and the keyboard)
     widget.setAutoDefault(False)
     if name is not None:
