@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
-from kiosk.text import to_persian_digits
+from kiosk.text import strip_isolates, to_persian_digits
 from ui.run import Kiosk
 from ui.screens.base import ScreenId
 
@@ -53,9 +53,14 @@ class Driver:
         return [t for t in out if t]
 
     def shows(self, text: str, timeout: int = 2000) -> bool:
-        """Whether ``text`` is (or within ``timeout`` ms becomes) visible on the window."""
+        """Whether ``text`` is (or within ``timeout`` ms becomes) visible on the window; a text
+        without bidi isolates matches one with them, as a reader sees no isolates."""
+
+        def found() -> bool:
+            return any(text in t or text in strip_isolates(t) for t in self.texts())
+
         try:
-            self.qtbot.waitUntil(lambda: any(text in t for t in self.texts()), timeout=timeout)
+            self.qtbot.waitUntil(found, timeout=timeout)
         except TimeoutError:
             return False
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from kiosk.catalog import Field, FieldType, Service
@@ -19,7 +20,7 @@ from kiosk.text import in_paragraph, isolate, localize_digits
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
-from ui.widgets.common import button, hbox, label, scrub, vbox
+from ui.widgets.common import button, hbox, ink_width, label, scrub, vbox
 from ui.widgets.error_summary import ErrorSummary
 
 if TYPE_CHECKING:
@@ -73,12 +74,15 @@ class AnswerRow:
     """One question, its answer and its Change button: made once, refilled for each check
     page (and blanked when a session ends), so entering the page makes no new widgets."""
 
-    widget: QWidget
+    widget: QWidget  # the question and the answer, one above the other
     question: QLabel
     answer: QLabel
     change: QPushButton
     key: str = ""
     place: tuple[int, int] | None = None  # (row, column) in the grid
+
+    def parts(self) -> tuple[QWidget, QWidget]:
+        return self.widget, self.change
 
 
 class CheckScreen(Screen):
@@ -91,10 +95,14 @@ class CheckScreen(Screen):
         self.summary = ErrorSummary(ctx, self.on_change)
         self.title = label(kind="title")
         self.service_title = label(role=Role.MUTED)
-        self.answers = QWidget(self)  # the rows: rebuilt out of sight, then shown in one go
+        # The rows: rebuilt out of sight, then shown in one go. Each column of answers is three
+        # grid columns: the texts (as wide as the widest), the Change buttons right after them,
+        # and a stretch, so every Change button sits by its own answer and the columns are
+        # kept apart by the free space (the grid mirrors in Persian).
+        self.answers = QWidget(self)
         self.rows = QGridLayout(self.answers)
         self.rows.setContentsMargins(0, 0, 0, 0)
-        self.rows.setHorizontalSpacing(m.gap * 4)
+        self.rows.setHorizontalSpacing(m.gap * 2)
         self.rows.setVerticalSpacing(m.gap)
         self.failure = label(role=Role.ERROR)
         self.failure.hide()
@@ -130,8 +138,9 @@ class CheckScreen(Screen):
 
     def wipe(self) -> None:
         for row in self._rows:
-            scrub(row.widget)
-            row.widget.hide()
+            for part in row.parts():
+                scrub(part)
+                part.hide()
         self._errors = []
         self.summary.show_errors([])
         self.failure.hide()
@@ -216,33 +225,64 @@ class CheckScreen(Screen):
             self._fill(row, field)
             place = (i % per_column, i // per_column)
             if row.place != place:
-                self.rows.removeWidget(row.widget)
-                self.rows.addWidget(row.widget, *place)
+                for part in row.parts():
+                    self.rows.removeWidget(part)
+                grid_row, column = place
+                self.rows.addWidget(row.widget, grid_row, 3 * column)
+                self.rows.addWidget(
+                    row.change, grid_row, 3 * column + 1, Qt.AlignmentFlag.AlignVCenter
+                )
                 row.place = place
-            row.widget.show()
+            for part in row.parts():
+                part.show()
         for row in self._rows[len(fields) :]:  # out of the grid, as if there were none
-            scrub(row.widget)
-            row.widget.hide()
-            self.rows.removeWidget(row.widget)
+            for part in row.parts():
+                scrub(part)
+                part.hide()
+                self.rows.removeWidget(part)
             row.place = None
         for column in range(2):
-            self.rows.setColumnStretch(column, 1 if column < columns else 0)
+            self.rows.setColumnStretch(3 * column, 0)
+            self.rows.setColumnStretch(3 * column + 1, 0)
+            self.rows.setColumnStretch(3 * column + 2, 1 if column < columns else 0)
+            self.rows.setColumnMinimumWidth(3 * column + 2, self.ctx.theme.metrics.gap * 4)
+        self._fit_columns()
         self.answers.show()
 
-    def _new_row(self) -> AnswerRow:
+    def _fit_columns(self) -> None:
+        """Each column of texts as wide as its widest question or answer (the Change buttons
+        right after it), but no wider than its share of the page: longer texts wrap."""
         m = self.ctx.theme.metrics
+        shown = [(r, r.place[1]) for r in self._rows if r.place is not None]
+        columns = 1 + max((c for _r, c in shown), default=0)
+        page = self.width() - 8 * m.gap  # the screen's margins
+        change = max((r.change.sizeHint().width() for r, _c in shown), default=0)
+        share = (page - (columns - 1) * 6 * m.gap) // columns - change - 2 * m.gap
+        for column in range(2):
+            words = [
+                ink_width(text.font(), line)
+                for r, c in shown
+                if c == column
+                for text in (r.question, r.answer)
+                for line in text.text().split("\n")
+            ]
+            width = min(max(words, default=0), max(share, m.target * 2))
+            self.rows.setColumnMinimumWidth(3 * column, width if column < columns else 0)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _new_row(self) -> AnswerRow:
         widget = QWidget(self.answers)
-        line = hbox(widget, spacing=m.gap * 2)
-        texts = vbox(spacing=0)
+        texts = vbox(widget, spacing=0)
         question = label(kind="small", bold=True, parent=widget)
         answer = label(parent=widget)
         texts.addWidget(question)
         texts.addWidget(answer)
-        change = button(role=Role.SECONDARY, parent=widget)
+        change = button(role=Role.SECONDARY, parent=self.answers)
         row = AnswerRow(widget, question, answer, change)
         change.clicked.connect(lambda _checked=False: self.on_change(row.key))
-        line.addLayout(texts, 1)
-        line.addWidget(change)
         return row
 
     def _fill(self, row: AnswerRow, field: Field) -> None:
