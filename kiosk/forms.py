@@ -20,6 +20,7 @@ from typing import Any
 
 from kiosk import identifiers
 from kiosk.catalog import Catalog, Field, FieldType, Service
+from kiosk.date_rules import example_date, resolve_date_bound
 from kiosk.i18n import N_, Text
 from kiosk.jalali import JalaliDate
 from kiosk.text import (
@@ -323,19 +324,11 @@ def _clean_yes_no(catalog: Catalog, f: Field, raw: object, today: dt.date) -> An
     raise _error(f, "invalid_choice", N_("Select yes or no"))
 
 
-def resolve_date_bound(bound: str, today: dt.date) -> JalaliDate:
-    """A catalog date bound ('today', 'today+N', 'today-N' or a Jalali date) as a date."""
-    if bound.startswith("today"):
-        days = int(bound[5:] or 0)
-        return JalaliDate.from_gregorian(today + dt.timedelta(days=days))
-    return JalaliDate.parse(bound)
-
-
 def _clean_date(catalog: Catalog, f: Field, raw: object, today: dt.date) -> Answer:
     try:
         value = JalaliDate.parse(_as_text(f, raw))
     except ValueError:
-        example = JalaliDate.from_gregorian(today).isoformat().replace("-", "/")
+        example = example_date(f, today).isoformat().replace("-", "/")
         raise _error(
             f, "invalid_date", N_("Enter a real date, for example {example}"), example=example
         ) from None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from kiosk.catalog import Field, Service, ServiceKind
 from kiosk.forms import FieldError, clean_field, visible_fields
+from kiosk.guidance import progress
 from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
@@ -234,14 +235,18 @@ class QuestionScreen(Screen):
         if self.field is None:
             return
         service = self.service
-        fields = self.visible()
-        index = next((i for i, f in enumerate(fields) if f.key == self.field.key), 0)
+        # "Question 6", and "of 9" only once no answer to come can change the 9 (a count
+        # that grows as answers open questions reads as if the end moved away).
+        where = progress(service, self.ctx.session.cleaned, self.field.key)
+        title = service.title.get(lang)
         self.service_title.setText(
-            self.ctx.t(
+            self.ctx.t(N_("{service} — question {n}"), service=title, n=where.number)
+            if where.total is None
+            else self.ctx.t(
                 N_("{service} — question {n} of {total}"),
-                service=service.title.get(lang),
-                n=index + 1,
-                total=len(fields),
+                service=title,
+                n=where.number,
+                total=where.total,
             )
         )
         self.question.setText(self.field.label.get(lang))
