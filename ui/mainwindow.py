@@ -332,6 +332,7 @@ class MainWindow(QWidget):
             SyncStatus(report.online, status.queue_depth, last, report.needs_enrollment)
         )
         self.refresh_status()
+        self.current.on_synced()  # e.g. a newer status of the request on the Track screen
 
     @Slot(object)
     def on_catalog(self, catalog: Any) -> None:

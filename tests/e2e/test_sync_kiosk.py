@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings
 from kiosk.core import Core
+from kiosk.i18n import translate
 from kiosk.models import TxState
 from tests.sync.conftest import Server, enroll
 from tests.ui.conftest import make_kiosk
@@ -61,7 +62,7 @@ def test_report_filed_offline_arrives_once_and_its_status_comes_back(
     driver = Driver(qtbot, synced_kiosk)
     server.stop()  # the link is down
     tx_id = file_a_report(driver)
-    assert driver.shows("آفلاین", timeout=10_000)  # the badge says offline
+    assert driver.shows(translate("fa", "Offline"), timeout=10_000)  # the badge says offline
     queue = synced_kiosk.core.queue
     assert queue.get(tx_id).state is TxState.PENDING  # type: ignore[union-attr]
 
@@ -72,7 +73,7 @@ def test_report_filed_offline_arrives_once_and_its_status_comes_back(
         timeout=60_000,
     )
     assert list(server.ids().elements()) == [tx_id]
-    assert driver.shows("آنلاین", timeout=10_000)
+    assert driver.shows(translate("fa", "Online"), timeout=10_000)
 
     tx = queue.get(tx_id)
     assert tx is not None
@@ -95,7 +96,17 @@ def test_report_filed_offline_arrives_once_and_its_status_comes_back(
     driver.wait_for(ScreenId.TRACK)
     driver.type_on_screen(tx.tracking_code)
     driver.tap("find")
-    assert driver.shows("در حال رسیدگی", timeout=10_000)
+    assert driver.shows(translate("fa", "In progress"), timeout=10_000)
     assert driver.shows("گروه تعمیر اعزام شد")
-    assert driver.shows("وضعیت در تاریخ")
+    as_of = translate("fa", "Status as of {date}", date="|").split("|")[0].strip()
+    assert driver.shows(as_of)
     assert list(server.ids().elements()) == [tx_id]  # still exactly once
+
+    # The case worker closes it while the result is on screen: the next sync shows it there,
+    # with no new search.
+    server.cli("requests", "update", tx.tracking_code, "--status", "closed", "--note", "تعمیر شد")
+    synced_kiosk.ctx.sync_now()
+    closed = translate("fa", "Closed: the city has finished with this request")
+    assert driver.shows(closed, timeout=60_000)
+    assert driver.shows("تعمیر شد")
+    assert driver.screen is ScreenId.TRACK

@@ -79,3 +79,7 @@ class Screen(QWidget):
 
     def on_enter_key(self) -> None:
         """The keyboard's Enter key (or a scanner's) was pressed on this screen."""
+
+    def on_synced(self) -> None:
+        """A sync cycle ended while this screen is current: what it shows from the database
+        may be out of date (read it again on the background runner, never here)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from kiosk.catalog import Field, Service, ServiceKind
@@ -18,7 +17,7 @@ from kiosk.i18n import N_
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
-from ui.widgets.common import button, discard, hbox, label, vbox
+from ui.widgets.common import button, discard, hbox, label, nav_row, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.inputs import FieldInput, make_input
 
@@ -49,16 +48,11 @@ class QuestionScreen(Screen):
             self.box.addWidget(widget)
         self.box.addLayout(self.input_area)
         self.box.addStretch(1)
-        nav = hbox(spacing=m.gap * 3)
+
         self.back = button(role=Role.SECONDARY, on_click=self.on_back, name="back")
         self.next = button(role=Role.PRIMARY, on_click=self.on_continue, name="continue")
         self.kb_slot = hbox()  # the keyboard sits between Back and Continue when shown
-        nav.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
-        nav.addStretch(1)
-        nav.addLayout(self.kb_slot)
-        nav.addStretch(1)
-        nav.addWidget(self.next, 0, Qt.AlignmentFlag.AlignBottom)
-        self.box.addLayout(nav)
+        self.box.addLayout(nav_row(self.back, self.kb_slot, self.next, spacing=m.gap * 3))
         self.input: FieldInput | None = None
         self.field: Field | None = None
         self._error: FieldError | None = None

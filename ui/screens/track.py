@@ -17,7 +17,7 @@ from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed, set_property, set_role
-from ui.widgets.common import button, hbox, label, vbox
+from ui.widgets.common import button, hbox, label, nav_row, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.keyboard import Layout
 from ui.widgets.text_boxes import LineBox
@@ -74,14 +74,10 @@ class TrackScreen(Screen):
         self.box.addLayout(row)
         self.box.addWidget(self.result)
         self.box.addStretch(1)
-        nav = hbox(spacing=m.gap * 3)
+
         self.back = button(role=Role.SECONDARY, on_click=self.finish.emit, name="back")
         self.kb_slot = hbox()
-        nav.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
-        nav.addStretch(1)
-        nav.addLayout(self.kb_slot)
-        nav.addStretch(2)
-        self.box.addLayout(nav)
+        self.box.addLayout(nav_row(self.back, self.kb_slot, spacing=m.gap * 3))
         self.found: QueuedTransaction | None = None
         self._error_reason: str | None = None
 
@@ -116,6 +112,24 @@ class TrackScreen(Screen):
                 lambda: core.queue.get(code.code), on_success=self.on_found
             )
         )
+
+    def on_synced(self) -> None:
+        """Read the request shown again: a sync may have brought a newer status for it."""
+        shown = self.found
+        if shown is None:
+            return
+        self.ctx.when_core(
+            lambda core: self.ctx.runner.run(
+                lambda: core.queue.get(shown.id), on_success=self._on_refreshed
+            )
+        )
+
+    def _on_refreshed(self, tx: QueuedTransaction | None) -> None:
+        shown = self.found  # None after a wipe, or another request after a new search
+        if tx is None or shown is None or shown.id != tx.id or tx == shown:
+            return
+        self.found = tx
+        self.retranslate()
 
     def on_found(self, tx: QueuedTransaction | None) -> None:
         if tx is None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -160,6 +161,44 @@ def hbox(parent: QWidget | None = None, *, margin: int = 0, spacing: int = 0) ->
     box.setContentsMargins(margin, margin, margin, margin)
     box.setSpacing(spacing)
     return box
+
+
+class NavRow(QGridLayout):
+    """Back at the reading start, Continue (if any) at the end, and the middle cell (where the
+    keyboard goes) in the middle of the row whatever the buttons' widths: the two side columns
+    are kept equally wide (each as wide as the wider button, and the gap, need), so the
+    keyboard is centred on the screen. (The gaps are part of the side columns: a grid leaves
+    out the spacing next to an empty column, which would push the middle off centre.)"""
+
+    def __init__(
+        self, back: QWidget, middle: QLayout, forward: QWidget | None, spacing: int
+    ) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setHorizontalSpacing(0)
+        self._gap = spacing
+        bottom = Qt.AlignmentFlag.AlignBottom
+        self.addWidget(back, 0, 0, bottom | Qt.AlignmentFlag.AlignLeading)
+        self.addLayout(middle, 0, 1)
+        if forward is not None:
+            self.addWidget(forward, 0, 2, bottom | Qt.AlignmentFlag.AlignTrailing)
+        self.setColumnStretch(0, 1)
+        self.setColumnStretch(2, 1)
+        self._sides = [w for w in (back, forward) if w is not None]
+
+    def setGeometry(self, rect: QRect) -> None:
+        side = self._gap + max((w.sizeHint().width() for w in self._sides), default=0)
+        if self.columnMinimumWidth(0) != side:  # once per change of the buttons' size
+            self.setColumnMinimumWidth(0, side)
+            self.setColumnMinimumWidth(2, side)
+        super().setGeometry(rect)
+
+
+def nav_row(
+    back: QWidget, middle: QLayout, forward: QWidget | None = None, *, spacing: int = 0
+) -> QGridLayout:
+    """Back, the keyboard's place in the middle of the screen, Continue (:class:`NavRow`)."""
+    return NavRow(back, middle, forward, spacing)
 
 
 def scrub(widget: QWidget) -> None:
