@@ -279,6 +279,8 @@ PALETTE_PAIRS: Final = (
 def stylesheet(theme: Theme) -> str:
     c, m = theme.colours, theme.metrics
     radius = max(4, m.gap)
+    # A selected (or pressed) choice has a 4 px border, an unselected one 2 px and 2 px more
+    # padding: the same outer size, so selecting a tile moves nothing around it.
     rules = [
         f"""
         QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {m.body}px;
@@ -314,6 +316,9 @@ def stylesheet(theme: Theme) -> str:
         QPushButton[role="key"], QPushButton[role="key_special"] {{
             border: 2px solid {c.border}; }}
         QPushButton[role="choice_on"] {{ border: 4px solid {c.fg(Role.PAGE)}; }}
+        QPushButton[role="choice"] {{ padding: 2px {m.gap * 3 + 2}px; }}
+        QPushButton[role="choice_on"], QPushButton[role="choice"]:pressed {{
+            padding: 0 {m.gap * 3}px; }}
         QPushButton[role="tile"] {{ text-align: center; font-weight: bold; }}
         QPushButton[role="primary"] {{ font-weight: bold; border: 2px solid {c.bg(Role.PRIMARY)}; }}
         QPushButton:pressed {{ border: 4px solid {c.focus}; }}
