@@ -331,6 +331,14 @@ class Bill:
     year_digit: int | None = None
     period: int | None = None
 
+    def year(self, this_year: int) -> int | None:
+        """The (Jalali) year of the bill: the payment ID keeps only its last digit, so the
+        latest year ending in that digit, not after ``this_year`` (a bill is paid within
+        months, never ten years later)."""
+        if self.year_digit is None:
+            return None
+        return this_year - (this_year - self.year_digit) % 10
+
 
 def _strip_zeros(value: str, kind: str) -> str:
     digits = _digits(value, kind).lstrip("0")

@@ -621,3 +621,12 @@ def test_bill_check_digits_are_exact(
             with pytest.raises(InvalidIdentifier) as info:
                 bill(bid, mistyped)
             assert (info.value.kind, info.value.reason) == ("payment_id", "checksum")
+
+
+def test_the_bills_year_is_the_latest_ending_in_its_digit() -> None:
+    paid = bill("7748317800142", "1770160")  # year digit 7, period 01
+    assert paid.year_digit == 7
+    assert paid.year(1405) == 1397
+    assert paid.year(1407) == 1407
+    assert paid.year(1410) == 1407
+    assert bill("7748317800142").year(1405) is None

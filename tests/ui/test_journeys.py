@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.i18n import translate
 from kiosk.jalali import JalaliDate
 from kiosk.models import TxState
-from kiosk.text import isolate, localize_digits
+from kiosk.text import isolate, localize_digits, strip_isolates
 from tests.ui.driver import Driver
 from ui.screens.base import ScreenId
 
@@ -129,6 +130,14 @@ def test_bill_inquiry(driver: Driver, lang: str) -> None:
     else:
         assert "17,000" in amount and "rials" in amount
         assert driver.find("bill-type").text() == "Landline telephone"  # type: ignore[attr-defined]
+    # Period 01 of the year whose last digit is 7: the year itself, as a reader says it.
+    period = strip_isolates(driver.find("bill-period").text())  # type: ignore[attr-defined]
+    this_year = JalaliDate.from_gregorian(dt.date.today()).year
+    year = this_year - (this_year - 7) % 10
+    assert period == strip_isolates(
+        translate(lang, "Period {period} of {year}", period=1, year=year)
+    )
+    assert localize_digits(str(year), lang) in period
     assert driver.kiosk.core.queue.list() == []  # nothing is queued for an inquiry
     driver.tap("finish")
     driver.wait_for(ScreenId.HOME)

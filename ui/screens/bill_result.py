@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
@@ -10,6 +11,7 @@ from kiosk import identifiers
 from kiosk.catalog import FieldType, Service
 from kiosk.i18n import N_
 from kiosk.identifiers import Bill, BillType
+from kiosk.jalali import JalaliDate
 from kiosk.text import in_paragraph, isolate, localize_digits
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
@@ -132,12 +134,9 @@ class BillResultScreen(Screen):
             self.values["amount"].setText(
                 tr(N_("{amount} rials"), amount=isolate(format_rials(bill.amount_rials, lang)))
             )
+            this_year = JalaliDate.from_gregorian(dt.date.today()).year
             self.values["period"].setText(
-                tr(
-                    N_("Period {period} of year ending in {year}"),
-                    period=bill.period,
-                    year=bill.year_digit,
-                )
+                tr(N_("Period {period} of {year}"), period=bill.period, year=bill.year(this_year))
             )
             self.values["payment_id"].setText(
                 in_paragraph(isolate(localize_digits(bill.payment_id, lang)), lang)
