@@ -295,3 +295,79 @@ def test_an_admin_has_the_admin_tab(qtbot: QtBot, window: CounterWindow) -> None
     assert window.tabs.count() == 5
     assert window.admin is not None
     assert not window.admin.leave_button.isVisibleTo(window.admin)  # not at a counter
+
+
+# -- the counter's own words -------------------------------------------------------------------
+
+KIOSK_ONLY = ("Continue", "ادامه", "boxes", "خانه‌ها", "خانه‌های")
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_counter_hints_speak_of_the_counters_own_controls(
+    qtbot: QtBot, window: CounterWindow, lang: str
+) -> None:
+    """No "press Continue" where there is no Continue, no "boxes" where there is one field,
+    and the example date is one the field accepts today, computed from its rules."""
+    from kiosk.forms import clean_field
+    from kiosk.text import strip_isolates, to_ascii_digits
+
+    sign_in(qtbot, window, CLERK, CLERK_PIN)
+    window.set_language(lang)
+    form = window.form
+    catalog = window.desk.queue.catalog
+    dates = 0
+    for service in catalog.services:
+        if not service.queued:
+            continue
+        form.set_service(service.code)
+        for key, block in form.blocks.items():
+            hint = strip_isolates(block.hint.text())
+            assert not [w for w in KIOSK_ONLY if w in hint], (service.code, key, hint)
+            if block.field.type.value == "jalali_date":
+                dates += 1
+                example = to_ascii_digits(hint).split()[-1].rstrip(".")
+                assert clean_field(catalog, service, block.field, example) is not None, hint
+    assert dates >= 3
+
+
+def test_printed_follows_the_language_and_names_the_clerks_next_step(
+    qtbot: QtBot, window: CounterWindow
+) -> None:
+    from kiosk.i18n import translate
+
+    sign_in(qtbot, window, CLERK, CLERK_PIN)
+    window.set_language("fa")
+    fill_residence(qtbot, window, NATIONAL_CODE)
+    submit(qtbot, window)
+    qtbot.waitUntil(lambda: window.file_stack.currentWidget() is window.confirmation)
+    qtbot.mouseClick(window.confirmation.print_button, Qt.MouseButton.LeftButton)
+    message = window.confirmation.message
+    printed = "Printed: give the receipt to the citizen."
+    qtbot.waitUntil(lambda: message.text() == translate("fa", printed))
+    save_shot(window, "counter-confirmation-fa")
+    window.set_language("en")
+    assert message.text() == printed  # not left in Persian
+
+
+def test_the_counter_shows_its_enrollment_and_sync_state(
+    qtbot: QtBot, window: CounterWindow, core: Core
+) -> None:
+    from kiosk.i18n import translate
+    from kiosk.state import Enrollment
+    from kiosk.text import strip_isolates
+
+    status = window.status
+    not_enrolled = translate(
+        "en", "Not enrolled with the city server: requests stay on this computer"
+    )
+    qtbot.waitUntil(lambda: not_enrolled in status.text())
+    assert "Nothing waiting to send" in status.text()
+    core.queue.submit("street-lights", STREET)
+    now = dt.datetime.now(dt.UTC)
+    core.state.save_enrollment(Enrollment("http://127.0.0.1:1", "k-1", 123, "s" * 32, now))
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "Kiosk number 0123" in status.text())
+    assert "1 waiting to send" in status.text()
+    window.set_language("fa")
+    shown = strip_isolates(status.text())
+    assert "۰۱۲۳" in shown and translate("fa", "Offline") in shown

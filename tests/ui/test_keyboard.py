@@ -260,7 +260,8 @@ def test_layout_switch_changes_the_keys(qtbot: QtBot, kb: OnScreenKeyboard) -> N
     assert key(kb, "q")
     kb.set_layout(Layout.NUMERIC)
     labels = sorted(b.text() for b in keys(kb))
-    assert labels == sorted([*"۰۱۲۳۴۵۶۷۸۹", translate("fa", "Delete"), translate("fa", "Enter")])
+    backspace = translate("fa", "Delete digit")  # on the number pad it removes a digit
+    assert labels == sorted([*"۰۱۲۳۴۵۶۷۸۹", backspace, translate("fa", "Enter")])
     kb.set_layout(Layout.FA)
     assert set(keys(kb)) & set(old) == set(old)  # the same keys again, kept for the next time
     kb.set_allow_language_switch(False)
@@ -272,8 +273,12 @@ def test_layout_switch_changes_the_keys(qtbot: QtBot, kb: OnScreenKeyboard) -> N
 def test_special_keys_go_through_translation(kb: OnScreenKeyboard) -> None:
     kb.set_language("en")
     assert special(kb, "space").text() == "Space"
-    assert special(kb, "backspace").text() == "Delete"
+    assert special(kb, "backspace").text() == "Delete letter"
     assert special(kb, "enter").text() == "Enter"
+    kb.set_language("fa")
+    # Backspace says what it removes: «پاک کردن» alone reads as "clear everything".
+    assert special(kb, "backspace").text() == translate("fa", "Delete letter")
+    assert "پاک کردن" not in special(kb, "backspace").text()
 
 
 def test_enter_emits_and_keys_work_without_a_target(qtbot: QtBot, kb: OnScreenKeyboard) -> None:

@@ -11,7 +11,7 @@ from kiosk.i18n import N_
 from kiosk.text import in_paragraph
 from ui.counter import ops
 from ui.counter.labels import code_text
-from ui.counter.widgets import action, show_message, text_label
+from ui.counter.widgets import Message, action, text_label
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
@@ -51,6 +51,7 @@ class Confirmation(QWidget):
         self.receipt_lang = text_label()
         self.message = text_label(name="print-message")
         self.message.hide()
+        self.said = Message(self.message)
         row = QHBoxLayout()
         self.print_button = action(on_click=self.on_print, name="print")
         self.another_button = action(on_click=self.another.emit, name="another")
@@ -65,7 +66,7 @@ class Confirmation(QWidget):
 
     def show_filed(self, tx: QueuedTransaction, replaced: QueuedTransaction | None = None) -> None:
         self.tx, self.replaced = tx, replaced
-        show_message(self.message, "")
+        self.said.say(None)
         self.retranslate()
         self.print_button.setEnabled(True)
         self.print_button.setFocus()
@@ -75,6 +76,7 @@ class Confirmation(QWidget):
         self.print_button.setText(t(PRINT))
         self.another_button.setText(t(ANOTHER))
         self.code_caption.setText(t(CODE))
+        self.said.retranslate()
         tx = self.tx
         if tx is None:
             return
@@ -101,11 +103,11 @@ class Confirmation(QWidget):
 
         def done(_where: str) -> None:
             self.print_button.setEnabled(True)
-            show_message(self.message, desk.t(ops.PRINTED))
+            self.said.say(lambda: desk.t(ops.PRINTED))
 
         def failed(exc: BaseException) -> None:
             self.print_button.setEnabled(True)
-            show_message(self.message, ops.printer_problem(desk.lang, exc), error=True)
+            self.said.say(lambda: ops.printer_problem(desk.lang, exc), error=True)
 
         member = self.member
         desk.runner.run(lambda: ops.print_receipt(desk, member, tx), done, failed)

@@ -7,6 +7,7 @@ shows a stored (cleaned) answer again, for "correct and resubmit".
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog import Catalog, Choice, Field, FieldType
+from kiosk.date_rules import example_date
 from kiosk.i18n import N_, translate
-from kiosk.text import localize_digits
 from ui.counter.widgets import text_label
 from ui.theme import Role, set_property
 from ui.widgets.text_boxes import LineBox, TextArea
@@ -195,8 +196,8 @@ class FieldBlock(QWidget):
             caption += " " + translate(lang, OPTIONAL)
         self.caption.setText(caption)
         hint = f.help.get(lang) if f.help else ""
-        if f.type is FieldType.JALALI_DATE:
-            example = localize_digits("1405/09/06", lang)
+        if f.type is FieldType.JALALI_DATE:  # a date the field accepts, from its rules
+            example = example_date(f, dt.date.today()).isoformat().replace("-", "/")
             hint = (hint + " " if hint else "") + translate(lang, DATE_HINT, example=example)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))

@@ -21,7 +21,15 @@ from ui.counter.labels import (
     state_label,
     when_text,
 )
-from ui.counter.widgets import action, fill_table, set_headers, show_message, table, text_label
+from ui.counter.widgets import (
+    Message,
+    action,
+    fill_table,
+    set_headers,
+    show_message,
+    table,
+    text_label,
+)
 from ui.widgets.text_boxes import LineBox
 
 if TYPE_CHECKING:
@@ -79,6 +87,8 @@ class LookupPage(QWidget):
         form.addRow(self.reprint_button)
         self.reprint_message = text_label(name="reprint-message")
         self.reprint_message.hide()
+        self.reprinted = Message(self.reprint_message)
+        self._reprinted_id: str | None = None  # the request the message is about
         form.addRow(self.reprint_message)
         self.details.hide()
         for widget in (self.title, self.search_caption):
@@ -157,7 +167,8 @@ class LookupPage(QWidget):
     @Slot()
     def _on_selected(self) -> None:
         tx = self.selected()
-        show_message(self.reprint_message, "")
+        if tx is None or tx.id != self._reprinted_id:  # the same one again: keep the message
+            self.reprinted.say(None)
         if tx is None:
             self.details.hide()
             return
@@ -191,11 +202,13 @@ class LookupPage(QWidget):
 
         def done(_where: str) -> None:
             self.reprint_button.setEnabled(True)
-            show_message(self.reprint_message, desk.t(ops.PRINTED))
+            self._reprinted_id = tx.id
+            self.reprinted.say(lambda: desk.t(ops.PRINTED))
 
         def failed(exc: BaseException) -> None:
             self.reprint_button.setEnabled(True)
-            show_message(self.reprint_message, ops.printer_problem(desk.lang, exc), error=True)
+            self._reprinted_id = tx.id
+            self.reprinted.say(lambda: ops.printer_problem(desk.lang, exc), error=True)
 
         desk.runner.run(lambda: ops.reprint_receipt(desk, member, tx), done, failed)
 
@@ -206,6 +219,7 @@ class LookupPage(QWidget):
         self.search.setAccessibleName(t(SEARCH))
         self.find_button.setText(t(FIND))
         self.reprint_button.setText(t(REPRINT))
+        self.reprinted.retranslate()
         set_headers(
             self.table, [t(c) for c in (COL_CODE, COL_SERVICE, COL_DATE, COL_STATE, COL_CITY)]
         )

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from kiosk.staff import StaffMember
     from ui.admin.desk import StaffDesk
 
-PRINTED = N_("The receipt was printed.")
+PRINTED = N_("Printed: give the receipt to the citizen.")
 PRINTER_PROBLEMS: Final = {
     "offline": N_("The printer cannot be reached. Check that it is on and connected."),
     "paper_out": N_("The printer is out of paper. Put in a new roll and print again."),

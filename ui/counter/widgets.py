@@ -95,6 +95,24 @@ def show_message(widget: QLabel, text: str, *, error: bool = False) -> None:
     widget.setVisible(bool(text))
 
 
+class Message:
+    """A status line that says its words again in the new language on a language switch
+    (``show_message`` with the words to render rather than rendered words)."""
+
+    def __init__(self, widget: QLabel) -> None:
+        self.widget = widget
+        self._words: Callable[[], str] | None = None
+        self._error = False
+
+    def say(self, words: Callable[[], str] | None, *, error: bool = False) -> None:
+        """Show ``words()`` (rendered now and after each language switch); None clears it."""
+        self._words, self._error = words, error
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        show_message(self.widget, self._words() if self._words else "", error=self._error)
+
+
 def table(headers: Sequence[str], *, name: str) -> QTableWidget:
     """A read-only table that selects whole rows, one at a time."""
     widget = QTableWidget(0, len(headers))

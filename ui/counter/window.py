@@ -3,6 +3,8 @@
 Windowed and keyboard first: every action is a button that takes focus, Tab order follows the
 reading order, and shortcuts reach the tabs (Ctrl+1 to Ctrl+5; Ctrl+F looks a request up,
 Ctrl+N starts a new form). Persian and English, switched in the window; the layout mirrors.
+The bar shows the counter's enrollment and sync state, read from the database on the background
+runner when the window opens, after each filing and every few seconds (``ui.status``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +34,7 @@ from ui.counter.queue_page import QueuePage
 from ui.counter.report_page import ReportPage
 from ui.counter.widgets import action, desk_sheet, text_label
 from ui.staff_signin import StaffSignIn
+from ui.status import SyncStatus, read_status, status_lines
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
@@ -51,6 +54,7 @@ TAB_LOOKUP = N_("Look up")
 TAB_QUEUE = N_("Queue")
 TAB_REPORT = N_("Day report")
 TAB_ADMIN = N_("Admin")
+STATUS_REFRESH_MS = 15_000
 
 
 class CounterWindow(QMainWindow):
@@ -83,6 +87,10 @@ class CounterWindow(QMainWindow):
             widget.setWordWrap(False)
             bar.addWidget(widget)
         bar.addStretch(1)
+        self.status = text_label(kind="small", name="counter-status")
+        self.status.setWordWrap(False)
+        self.sync_status: SyncStatus | None = None  # until first read
+        bar.addWidget(self.status)
         bar.addWidget(self.language)
         bar.addWidget(self.sign_out_button)
         box.addLayout(bar)
@@ -99,6 +107,11 @@ class CounterWindow(QMainWindow):
         self._shortcuts()
         self.set_language(desk.lang)
         self.signin.reset()
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_REFRESH_MS)
+        self.status_timer.timeout.connect(self.refresh_status)
+        self.status_timer.start()
+        self.refresh_status()
 
     def _shortcuts(self) -> None:
         for i in range(5):
@@ -165,7 +178,24 @@ class CounterWindow(QMainWindow):
         self.signin.reset()
         self.signed_out.emit()
 
+    @Slot()
+    def refresh_status(self) -> None:
+        """Read the enrollment and sync state again (a database read: on the runner)."""
+        core = self.desk.core
+        self.desk.runner.run(lambda: read_status(core), on_success=self.on_status)
+
+    def on_status(self, status: SyncStatus) -> None:
+        self.sync_status = status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.sync_status
+        lang = self.desk.lang
+        sep = "، " if lang == "fa" else " · "  # a middle dot reads as a Persian zero
+        self.status.setText(sep.join(status_lines(status, lang)) if status else "")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.status_timer.stop()
         self.sign_out()
         self.desk.runner.wait_for_done()
         super().closeEvent(event)
@@ -177,6 +207,7 @@ class CounterWindow(QMainWindow):
         self.confirmation.show_filed(tx, replaced)
         self.file_stack.setCurrentWidget(self.confirmation)
         self.queue_page.refresh()
+        self.refresh_status()  # one more waiting to send
 
     @Slot()
     def new_form(self) -> None:
@@ -229,6 +260,7 @@ class CounterWindow(QMainWindow):
         name = self.desk.settings.station.name_in(self.desk.lang)
         self.setWindowTitle(f"{t(TITLE)} — {name}")
         self.heading.setText(t(TITLE))
+        self._show_status()
         self.language.setAccessibleName(t(LANGUAGE))
         self.sign_out_button.setText(t(SIGN_OUT))
         member = self.member

@@ -8,6 +8,7 @@ keyboard to whichever box has focus.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog import Catalog, Choice, Field, FieldType, LocalText
+from kiosk.date_rules import example_date
 from kiosk.i18n import N_, translate
+from kiosk.jalali import format_jalali
 from kiosk.text import localize_digits, to_ascii_digits
 from ui.context import UiContext
 from ui.theme import Role, set_property, set_role
@@ -257,13 +260,20 @@ class ChoiceInput(FieldInput):
 
 
 class DateInput(FieldInput):
-    """A Jalali date as three boxes: day, month, year (GOV.UK's date input), numeric keypad."""
+    """A Jalali date as three boxes: day, month, year (GOV.UK's date input), numeric keypad,
+    and under them how to fill them, with an example date the field accepts."""
 
     LABELS = (N_("Day"), N_("Month"), N_("Year"))
+    HOW = N_("In the Persian calendar: for {date}, type {day}, {month} and {year}.")
 
     def __init__(self, ctx: UiContext, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(ctx, field, parent)
-        row = hbox(self, spacing=ctx.theme.metrics.gap * 3)
+        outer = vbox(self, spacing=ctx.theme.metrics.gap)
+        row = hbox(spacing=ctx.theme.metrics.gap * 3)
+        outer.addLayout(row)
+        self.how = label(role=Role.MUTED, kind="small")
+        self.how.setObjectName("date-how")
+        outer.addWidget(self.how)
         self.boxes: list[QLineEdit] = []
         self.labels = []
         for i, width_chars in enumerate((2, 2, 4)):
@@ -311,6 +321,16 @@ class DateInput(FieldInput):
     def retranslate(self) -> None:
         for caption, msgid in zip(self.labels, self.LABELS, strict=True):
             caption.setText(self.ctx.t(msgid))
+        example = example_date(self.field, dt.date.today())  # the day the rules check with
+        self.how.setText(
+            self.ctx.t(
+                self.HOW,
+                date=format_jalali(example, self.ctx.lang),
+                day=example.day,
+                month=example.month,
+                year=example.year,
+            )
+        )
         self.set_value(self.value())
 
 

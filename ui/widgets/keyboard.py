@@ -40,6 +40,7 @@ from kiosk.i18n import check_language, translate
 from kiosk.text import ZWNJ, localize_digits
 from ui.theme import FONT_FAMILY, Role, Theme, set_role
 from ui.widgets.keyboard_layouts import (
+    DIGIT_LABELS,
     LABELS,
     LETTER_KINDS,
     ROWS,
@@ -288,6 +289,8 @@ class OnScreenKeyboard(QWidget):
             return key.label
         if key.kind is Kind.SWITCH:
             return SWITCH_LABELS.get(panel.layout, "")
+        if panel.layout is Layout.NUMERIC and key.kind in DIGIT_LABELS:
+            return translate(self._lang, DIGIT_LABELS[key.kind])
         if key.kind in LABELS:
             return translate(self._lang, LABELS[key.kind])
         return self._text(key, panel.shift)

@@ -40,13 +40,15 @@ class Key:
     label: str = ""  # a fixed label instead of the text (the ZWNJ key)
 
 
-# Special-key labels, rendered in the session language.
+# Special-key labels, rendered in the session language. Backspace removes one letter (one
+# digit on the number pad), and says so: a plain "delete" («پاک کردن») reads as "clear all".
 LABELS: Final = {
     Kind.SPACE: N_("Space"),
-    Kind.BACKSPACE: N_("Delete"),
+    Kind.BACKSPACE: N_("Delete letter"),
     Kind.ENTER: N_("Enter"),
     Kind.SHIFT: N_("Shift"),
 }
+DIGIT_LABELS: Final = {Kind.BACKSPACE: N_("Delete digit")}  # the number pad's own words
 # The language-switch key names the *other* layout in its own language: never translated.
 SWITCH_LABELS: Final = {Layout.FA: "English", Layout.EN: "فارسی"}
 ZWNJ_LABEL: Final = "نیم\u200cفاصله"
