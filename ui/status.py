@@ -46,7 +46,8 @@ def status_lines(status: SyncStatus, lang: str) -> list[str]:
     elif status.enrolled is False:
         lines.append(translate(lang, NOT_ENROLLED))
     elif status.enrolled and status.kiosk_number is not None:
-        lines.append(translate(lang, ENROLLED, number=f"{status.kiosk_number:04d}"))
+        number = str(status.kiosk_number).zfill(4)  # as in its tracking codes
+        lines.append(translate(lang, ENROLLED, number=number))
     state = translate(lang, ONLINE if status.online else OFFLINE)
     waiting = (
         translate(lang, WAITING, count=status.queue_depth)

@@ -247,7 +247,9 @@ class QuestionScreen(Screen):
         help_text = self.field.help.get(lang) if self.field.help else ""
         self.help.setText(help_text)
         self.help.setVisible(bool(help_text))
-        self.optional.setText("" if self.field.required else self.ctx.t(N_("(optional)")))
+        # The kiosk's own words for skipping (the catalog's help speaks for every screen).
+        skip = N_("You can leave this out: press Continue.")
+        self.optional.setText("" if self.field.required else self.ctx.t(skip))
         self.optional.setVisible(not self.field.required)
         if self.input is not None:
             self.input.retranslate()
