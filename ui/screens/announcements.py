@@ -7,8 +7,9 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.announcements import AnnouncementItem
-from kiosk.i18n import N_
+from kiosk.i18n import N_, is_rtl
 from kiosk.receipt import format_date
+from kiosk.text import isolate_numbers
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed
@@ -82,9 +83,13 @@ class AnnouncementsScreen(Screen):
             card.setObjectName(f"announcement-{item.id}")
             set_boxed(card, Role.PANEL)
             inner = vbox(card, margin=m.gap * 3, spacing=m.gap)
-            heading = label(item.title.get(lang), role=Role.PANEL, kind="heading")
+            # The city's words, with their numbers isolated as every number in Persian text.
+            title, text = item.title.get(lang), item.body.get(lang)
+            if is_rtl(lang):
+                title, text = isolate_numbers(title), isolate_numbers(text)
+            heading = label(title, role=Role.PANEL, kind="heading")
             date = label(format_date(item.published_at, lang), role=Role.PANEL, kind="small")
-            body = label(item.body.get(lang), role=Role.PANEL)
+            body = label(text, role=Role.PANEL)
             for widget in (heading, date, body):
                 inner.addWidget(widget)
             self.list.addWidget(card)
