@@ -48,14 +48,17 @@ def status_lines(status: SyncStatus, lang: str) -> list[str]:
     elif status.enrolled and status.kiosk_number is not None:
         number = str(status.kiosk_number).zfill(4)  # as in its tracking codes
         lines.append(translate(lang, ENROLLED, number=number))
-    state = translate(lang, ONLINE if status.online else OFFLINE)
     waiting = (
         translate(lang, WAITING, count=status.queue_depth)
         if status.queue_depth
         else translate(lang, NOTHING_WAITING)
     )
-    sep = "، " if lang == "fa" else " · "  # a middle dot reads as a Persian zero
-    lines.append(f"{state}{sep}{waiting}")
+    if status.enrolled is False:  # offline goes without saying
+        lines.append(waiting)
+    else:
+        state = translate(lang, ONLINE if status.online else OFFLINE)
+        sep = "، " if lang == "fa" else " · "  # a middle dot reads as a Persian zero
+        lines.append(f"{state}{sep}{waiting}")
     if status.last_sync is not None:
         from kiosk.receipt import format_date, format_time  # loads the queue: not at start
 

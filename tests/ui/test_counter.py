@@ -371,3 +371,4 @@ def test_the_counter_shows_its_enrollment_and_sync_state(
     window.set_language("fa")
     shown = strip_isolates(status.text())
     assert "۰۱۲۳" in shown and translate("fa", "Offline") in shown
+    assert not_enrolled not in status.text()

@@ -191,7 +191,7 @@ class CounterWindow(QMainWindow):
     def _show_status(self) -> None:
         status = self.sync_status
         lang = self.desk.lang
-        sep = "، " if lang == "fa" else " · "  # a middle dot reads as a Persian zero
+        sep = "؛ " if lang == "fa" else "; "
         self.status.setText(sep.join(status_lines(status, lang)) if status else "")
 
     def closeEvent(self, event: QCloseEvent) -> None:
