@@ -20,6 +20,7 @@ __all__ = [
     "ZWNJ",
     "bare_numbers",
     "digits_only",
+    "escape_controls",
     "isolate",
     "isolate_numbers",
     "localize_digits",
@@ -89,6 +90,17 @@ _ARABIC_TO_PERSIAN_LETTERS = str.maketrans(
     }
 )
 _DROP_INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE))
+
+# What a terminal (or a text box) acts on instead of showing: C0 and C1 controls, DEL, the bidi
+# embeddings and overrides (the isolates and the LRM/RLM marks the kiosk writes itself are
+# kept: they only group text), and the Unicode line and paragraph separators.
+_SHOWN_AS_ESCAPES = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))},
+    **{c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), 0x2028, 0x2029)},
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
 _DROP_ISOLATES = str.maketrans(dict.fromkeys(_ISOLATES))
 
 
@@ -202,6 +214,34 @@ def in_paragraph(s: str, lang: str) -> str:
     line to the left. The mark makes the paragraph's direction the language's.
     """
     return ("\u200f" if lang == "fa" else "\u200e") + s
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as a visible escape.
+
+    For text that came from a kiosk, a citizen or a server and goes to an operator's terminal
+    (CLI tables and listings): ``"\\x1b[2J"`` for ESC, ``\\n``, ``\\r`` and ``\\t`` for line
+    breaks and tabs (a row stays one row), ``\\u202e`` for a bidi override. Persian text, ZWNJ,
+    the directional isolates (U+2066..U+2069) and the LRM/RLM marks are kept as they are.
+    An isolate without its partner (an LRI never closed, a PDI that closes nothing) is escaped
+    too: it would reorder the rest of the line. The result has nothing left to escape.
+    """
+    shown = text.translate(_SHOWN_AS_ESCAPES)
+    if not any(c in _ISOLATES for c in shown):
+        return shown
+    chars = list(shown)
+    opened: list[int] = []
+    for i, c in enumerate(chars):
+        if c == PDI:
+            if opened:
+                opened.pop()
+            else:
+                chars[i] = f"\\u{ord(c):04x}"
+        elif c in _ISOLATES:
+            opened.append(i)
+    for i in opened:
+        chars[i] = f"\\u{ord(chars[i]):04x}"
+    return "".join(chars)
 
 
 def strip_isolates(s: str) -> str:

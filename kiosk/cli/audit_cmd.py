@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.output import print_json, table, when
+from kiosk.cli.output import print_json, shown, table, when
 from kiosk.cli.staff_cmd import cli_actor
 from kiosk.config import Settings
 from kiosk.jsonutil import dumps
@@ -58,7 +58,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
         print_json({"ok": not problems, "entries": count, "problems": problems})
     elif problems:
         for problem in problems:
-            print(problem)
+            print(shown(problem))
     else:
         print(f"OK: {count} {'entry' if count == 1 else 'entries'}, the chain is intact")
     return EXIT_PROBLEMS if problems else 0

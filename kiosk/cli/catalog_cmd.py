@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.catalog import Catalog, CatalogError, Field, Service, load_catalog
-from kiosk.cli.output import print_json, table
+from kiosk.cli.output import print_json, shown, table
 from kiosk.config import Settings
 
 EXIT_INVALID = 1
@@ -102,8 +102,10 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(service_json(service, with_fields=True))
         return 0
-    print(f"{service.code}: {service.title.en} ({service.kind.value}, group {service.group})")
-    print(service.description.en)
+    print(
+        f"{service.code}: {shown(service.title.en)} ({service.kind.value}, group {service.group})"
+    )
+    print(shown(service.description.en))
     rows = []
     for f in service.fields:
         choices = ", ".join(c.value for c in f.choices)

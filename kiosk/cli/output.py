@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from kiosk.i18n import N_, translate
 from kiosk.jsonutil import pretty
+from kiosk.text import escape_controls
 
 EXIT_USAGE = 2
 ERROR_PREFIX = N_("kiosk: error: {message}")
@@ -78,7 +79,15 @@ def print_json(value: Any) -> None:
     sys.stdout.write(pretty(value) + "\n")
 
 
+def shown(value: object) -> str:
+    """``value`` as text for a terminal: control characters as visible escapes
+    (``kiosk.text.escape_controls``). Everything that came from a citizen, a kiosk or a server
+    goes through here (``table`` does it for every cell)."""
+    return escape_controls(str(value))
+
+
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    rows = [[shown(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]

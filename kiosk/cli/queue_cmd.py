@@ -11,7 +11,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, Final
 
 from kiosk import __version__
-from kiosk.cli.output import duration, fail, print_json, table, when
+from kiosk.cli.output import duration, fail, print_json, shown, table, when
 from kiosk.config import Settings
 from kiosk.i18n import LANGUAGES, N_
 from kiosk.timeutil import iso, utcnow
@@ -184,22 +184,27 @@ def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(f"tracking code:  {tx.display_code}")
     print(f"id:             {tx.id}")
-    print(f"service:        {tx.service_code}" + (f" ({service.title.en})" if service else ""))
+    print(
+        f"service:        {shown(tx.service_code)}"
+        + (f" ({shown(service.title.en)})" if service else "")
+    )
     print(f"state:          {tx.state.value} (attempts: {tx.attempts})")
     print(
         f"created:        {when(tx.created_at)} via {tx.channel.value}"
-        + (f" by {tx.staff_id}" if tx.staff_id else "")
+        + (f" by {shown(tx.staff_id)}" if tx.staff_id else "")
     )
     if tx.last_error:
-        print(f"last error:     {tx.last_error}")
+        print(f"last error:     {shown(tx.last_error)}")
     if tx.server_ref:
-        print(f"server ref:     {tx.server_ref}")
+        print(f"server ref:     {shown(tx.server_ref)}")
     if tx.server_status:
-        print(f"city status:    {tx.server_status} at {when(tx.server_status_at)}")
+        print(f"city status:    {shown(tx.server_status)} at {when(tx.server_status_at)}")
+    if tx.server_status_note:
+        print(f"city note:      {shown(tx.server_status_note)}")
     print("answers:")
     for key, value in tx.answers.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        print(f"  {key}: {shown}")
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        print(f"  {shown(key)}: {shown(text)}")
     return 0
 
 
@@ -253,10 +258,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     if enrollment is None:
         print("server:   not enrolled (kiosk enroll --server URL --token T)")
     else:
-        print(f"server:   {enrollment.server_url} (kiosk id {enrollment.kiosk_id})")
+        print(f"server:   {shown(enrollment.server_url)} (kiosk id {shown(enrollment.kiosk_id)})")
         print(
             f"last sync: {when(record.last_success_at)}"
-            + (f"; last error: {record.last_error}" if record.last_error else "")
+            + (f"; last error: {shown(record.last_error)}" if record.last_error else "")
         )
         if record.needs_enrollment:
             print("the server refused this kiosk: enroll it again")

@@ -233,3 +233,58 @@ def test_digits_only_properties(s: str) -> None:
     assert [c for c in out if c in ASCII_DIGITS] == [
         c for c in to_ascii_digits(s) if c in ASCII_DIGITS
     ]
+
+
+# -- escape_controls: text from a kiosk or a citizen, shown on an operator's terminal ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\x1b[2J\x1b]0;pwned\x07", "\\x1b[2J\\x1b]0;pwned\\x07"),  # ANSI clear, OSC title, BEL
+        ("a\nb\rc\td", "a\\nb\\rc\\td"),  # a row stays one row
+        ("\x00\x7f", "\\x00\\x7f"),
+        ("\x9b31m", "\\x9b31m"),  # C1 CSI
+        ("abc\u202edcba", "abc\\u202edcba"),  # RIGHT-TO-LEFT OVERRIDE (Trojan Source)
+        ("\u202a\u202b\u202c\u202d", "\\u202a\\u202b\\u202c\\u202d"),
+        ("line\u2028next\u2029", "line\\u2028next\\u2029"),
+        ("\u2066open", "\\u2066open"),  # an isolate never closed would reorder the row
+        ("closed\u2069 \u2067ok\u2069", "closed\\u2069 \u2067ok\u2069"),
+    ],
+)
+def test_escape_controls_makes_controls_visible(text: str, expected: str) -> None:
+    from kiosk.text import escape_controls
+
+    assert escape_controls(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کوچه‌ی زعفرانیه، پلاک ۷",  # Persian with ZWNJ
+        isolate("0123-004571-8") + " کد پیگیری",  # the isolates the kiosk itself uses
+        "\u200fمتن\u200e",  # the paragraph marks of in_paragraph
+        "plain ASCII, with spaces and punctuation: ()[]{}\\/",
+        "café ₹ 😀",
+    ],
+)
+def test_escape_controls_keeps_ordinary_text(text: str) -> None:
+    from kiosk.text import escape_controls
+
+    assert escape_controls(text) == text
+
+
+@given(mixed_text | st.text())
+def test_escape_controls_leaves_nothing_a_terminal_acts_on(text: str) -> None:
+    from kiosk.text import escape_controls
+
+    shown = escape_controls(text)
+    for ch in shown:
+        assert unicodedata.category(ch) != "Cc", repr(shown)
+        assert ch not in "\u202a\u202b\u202c\u202d\u202e\u2028\u2029", repr(shown)
+    opened = 0
+    for ch in shown:  # the isolates left are balanced
+        opened += 1 if ch in "\u2066\u2067\u2068" else -1 if ch == "\u2069" else 0
+        assert opened >= 0, repr(shown)
+    assert opened == 0, repr(shown)
+    assert escape_controls(shown) == shown  # nothing left to escape
