@@ -68,6 +68,7 @@ def make_engine(url: str) -> Engine:
             parsed,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
             json_serializer=json_dumps,
+            hide_parameters=True,
             pool_size=8,
             max_overflow=8,
         )
@@ -77,6 +78,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         parsed,
         json_serializer=json_dumps,
+        hide_parameters=True,
         pool_size=8,
         max_overflow=8,
         pool_pre_ping=True,

@@ -37,6 +37,7 @@ class Database:
             f"sqlite:///{self.path}",
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
             json_serializer=jsonutil.dumps,
+            hide_parameters=True,  # a failed statement's answers never reach a message or log
             pool_size=4,
             max_overflow=4,
         )

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -28,6 +28,8 @@ READ_TIMEOUT_S = 60.0
 
 class SyncError(Exception):
     """Base of the client's failures; ``str()`` is safe to log (no personal data)."""
+
+    safe_to_log: ClassVar[bool] = True  # kiosk.logs.describe keeps the message
 
 
 class NetworkError(SyncError):

@@ -30,6 +30,7 @@ from kiosk import __version__
 from kiosk.announcements import AnnouncementStore
 from kiosk.catalog import Catalog, CatalogError, LocalText, catalog_from_bytes
 from kiosk.catalog_source import SYNCED_CATALOG
+from kiosk.logs import describe
 from kiosk.models import TxState
 from kiosk.outbox import ItemOutcome, Outbox, StatusChange
 from kiosk.queue import Queue, QueuedTransaction
@@ -294,7 +295,7 @@ class SyncEngine:
             self._release(out.batch, exc)
             raise
         except BaseException as exc:
-            self._release(out.batch, SyncError(f"{type(exc).__name__}: {exc}"))
+            self._release(out.batch, SyncError(describe(exc)))
             raise
         else:
             counts = self._record(out.batch, response)

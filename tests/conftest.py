@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from kiosk.catalog import Catalog, load_catalog
 from kiosk.config import Settings, load_settings
 from kiosk.core import Core, open_core
 from kiosk.db import Database
+from kiosk.logs import setup_logging
 from kiosk.queue import Queue
 
 # Qt renders offscreen in every test: no display is needed (or used, if there is one).
@@ -63,3 +65,18 @@ def db(tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def mini_queue(db: Database, mini_catalog: Catalog) -> Queue:
     return Queue(db, mini_catalog, kiosk_number=123)
+
+
+@pytest.fixture
+def kiosk_logging(tmp_path: Path) -> Iterator[Path]:
+    """Every kiosk logger writes to the data dir's log file (``logs/kiosk.log``), at debug
+    level, as the kiosk's own processes do."""
+    root = logging.getLogger()
+    level = root.level
+    path = setup_logging(tmp_path / "data" / "logs", "debug")
+    yield path
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)

@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 
 from kiosk.core import Core
+from kiosk.logs import describe
 from kiosk.timeutil import utcnow
 from ui.worker import BackgroundRunner
 
@@ -54,7 +55,7 @@ class Maintenance(QObject):
         self.runner.run(
             work,
             on_success=self._done,
-            on_failure=lambda exc: log.error("privacy purge failed: %s", exc),
+            on_failure=lambda exc: log.error("privacy purge failed: %s", describe(exc)),
         )
 
     def _done(self, count: int) -> None:

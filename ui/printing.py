@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol
 
 from kiosk.config import ConfigError, Settings
 from kiosk.timeutil import Clock, utcnow
@@ -48,6 +48,8 @@ _OFFLINE_ERRNOS: Final = frozenset(
 
 class PrinterError(RuntimeError):
     """Printing failed; ``reason`` says why, for machines, the message for people."""
+
+    safe_to_log: ClassVar[bool] = True  # a device and what went wrong, never a receipt's text
 
     def __init__(self, reason: Reason, message: str = "") -> None:
         if reason not in REASONS:

@@ -8,16 +8,22 @@ database (``kiosk run`` paints its first screen before it does).
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from kiosk import __version__
 from kiosk.cli.output import duration, fail, print_json, shown, table, when
 from kiosk.config import Settings
 from kiosk.i18n import LANGUAGES, N_
+from kiosk.logs import describe
 from kiosk.timeutil import iso, utcnow
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
+
+log = logging.getLogger("kiosk.cli")
+
+EXIT_NOT_SAVED = 1
 
 # The values of kiosk.models.TxState and Channel, for the parser without importing the models
 # (tests/ui/test_startup.py checks that they match).
@@ -109,6 +115,17 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
             staff_id=args.staff,
             lang=lang,
         )
+    except Exception as exc:
+        reason = database_failure(exc)
+        if reason is None:
+            raise
+        log.error("the request could not be saved: %s", describe(exc))
+        fail(
+            N_("the request could not be saved (nothing was queued): {problem}"),
+            reason="not_saved",
+            status=EXIT_NOT_SAVED,
+            problem=reason,
+        )
     finally:
         core.close()
     if args.json:
@@ -117,6 +134,16 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
         print(f"tracking code: {tx.display_code}")
         print(f"id: {tx.id}")
     return 0
+
+
+def database_failure(exc: BaseException) -> str | None:
+    """What SQLite said when the database refused a statement (a full disk, a lock held too
+    long, a read-only file), or None for any other exception. SQLite's message names the
+    problem, never a value, so it may be shown; SQLAlchemy's would add the statement's values."""
+    import sqlite3
+
+    orig = getattr(exc, "orig", exc)
+    return str(orig) if isinstance(orig, sqlite3.Error) else None
 
 
 def _row(tx: QueuedTransaction) -> list[str]:

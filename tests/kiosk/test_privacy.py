@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ from kiosk.audit import AuditLog
 from kiosk.catalog import Catalog, parse_catalog
 from kiosk.counter import resubmit
 from kiosk.db import Database
-from kiosk.logs import setup_logging
 from kiosk.models import TxState
 from kiosk.outbox import ItemOutcome, Outbox
 from kiosk.privacy import SYSTEM_ACTOR, kept_answers, purge
@@ -83,20 +81,6 @@ def kiosk(tmp_path: Path, mini_catalog: Catalog) -> Iterator[Kiosk]:
     k = Kiosk(tmp_path / "data", mini_catalog)
     yield k
     k.db.close()
-
-
-@pytest.fixture
-def kiosk_logging(tmp_path: Path) -> Iterator[Path]:
-    """Every kiosk logger writes to the data dir's log file, at debug level."""
-    root = logging.getLogger()
-    level = root.level
-    path = setup_logging(tmp_path / "data" / "logs", "debug")
-    yield path
-    for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def leftovers(data_dir: Path) -> list[tuple[str, str]]:
