@@ -9,7 +9,8 @@ detected as well as editing, removing or reordering them in the middle.
 
 Actors are a staff name, ``cli:<user>`` for the command line, or ``kiosk:<part>`` for the kiosk's
 own automatic work. Details never hold citizens' personal data: ids, tracking codes, service
-codes, counts and reasons (with long digit runs redacted, see :func:`redact_numbers`).
+codes, counts and reasons (with long digit runs redacted, see
+:func:`kiosk.tracking.redact_numbers`).
 
 The chain makes tampering evident to anyone who can compare it with a copy of the head kept
 elsewhere; someone who can write the database file can rebuild a whole consistent chain, which
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,9 +32,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.db import Database
 from kiosk.models import AuditRecord, KioskState
-from kiosk.text import to_ascii_digits
 from kiosk.timeutil import Clock, iso, to_db, utcnow
-from kiosk.tracking import damm_valid
 
 HEAD_KEY: Final = "audit.head"
 GENESIS: Final = "0" * 64
@@ -46,8 +44,6 @@ TRIGGERS: Final = (
 )
 MAX_ACTOR = 80
 _LOG = cast(Table, AuditRecord.__table__)
-_LONG_NUMBER = re.compile(r"\d(?:[ \-]?\d){7,}")
-_TRACKING_SHAPE = re.compile(r"\d{4}-\d{6,}-\d")
 
 
 class AuditAction(StrEnum):
@@ -107,22 +103,6 @@ def entry_hash(
         separators=(",", ":"),
     )
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
-
-
-def redact_numbers(text: str) -> str:
-    """Replace runs of 8 or more digits (a national code, a mobile number) with ``***``.
-
-    Staff-typed reasons go into the audit log, which is never purged. A valid tracking code
-    written with its dashes (``0123-004571-8``) is kept: it identifies a request, not a person.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        found = match.group()
-        if _TRACKING_SHAPE.fullmatch(found) and damm_valid(found.replace("-", "")):
-            return found
-        return "***"
-
-    return _LONG_NUMBER.sub(replace, to_ascii_digits(text))
 
 
 class AuditLog:

@@ -24,7 +24,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Connection, Table, func, or_, select, update
 
 from kiosk import identifiers
-from kiosk.audit import AuditAction, AuditLog, redact_numbers
+from kiosk.audit import AuditAction, AuditLog
 from kiosk.catalog import FieldType
 from kiosk.i18n import check_language
 from kiosk.jalali import JalaliDate, format_jalali
@@ -34,7 +34,7 @@ from kiosk.receipt import LOCAL_ZONE, Receipt, build_receipt, format_gregorian
 from kiosk.staff import StaffError, StaffMember
 from kiosk.text import normalize_persian, strip_isolates
 from kiosk.timeutil import iso
-from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
+from kiosk.tracking import InvalidTrackingCode, parse_tracking_code, redact_numbers
 
 VOIDABLE: Final = frozenset({TxState.PENDING, TxState.REJECTED})
 REASON_MAX = 200

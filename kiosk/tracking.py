@@ -9,10 +9,11 @@ rejected instead of silently matching another citizen's request.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
-from kiosk.text import digits_only
+from kiosk.text import digits_only, to_ascii_digits
 
 __all__ = [
     "DAMM_TABLE",
@@ -26,6 +27,7 @@ __all__ = [
     "format_tracking_code",
     "make_tracking_code",
     "parse_tracking_code",
+    "redact_numbers",
 ]
 
 DAMM_TABLE: Final[tuple[tuple[int, ...], ...]] = (
@@ -156,3 +158,23 @@ def format_tracking_code(code: str) -> str:
     """
     digits = parse_tracking_code(code).code
     return f"{digits[:KIOSK_DIGITS]}-{digits[KIOSK_DIGITS:-1]}-{digits[-1]}"
+
+
+_LONG_NUMBER = re.compile(r"\d(?:[ \-]?\d){7,}")
+_TRACKING_SHAPE = re.compile(r"\d{4}-\d{6,}-\d")
+
+
+def redact_numbers(text: str) -> str:
+    """Replace runs of 8 or more digits (a national code, a mobile number) with ``***``.
+
+    Staff-typed reasons go into the audit log, which is never purged. A valid tracking code
+    written with its dashes (``0123-004571-8``) is kept: it identifies a request, not a person.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group()
+        if _TRACKING_SHAPE.fullmatch(found) and damm_valid(found.replace("-", "")):
+            return found
+        return "***"
+
+    return _LONG_NUMBER.sub(replace, to_ascii_digits(text))

@@ -9,8 +9,18 @@ on the application but on each part of the main window (see ``ui.mainwindow``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    Qt,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +29,7 @@ from ui.fonts import load_fonts
 from ui.theme import Theme, palette
 
 log = logging.getLogger("ui")
+qt_log = logging.getLogger("qt")
 
 _LOCALES = {
     "fa": QLocale(QLocale.Language.Persian, QLocale.Country.Iran),
@@ -26,6 +37,15 @@ _LOCALES = {
 }
 _loaded: dict[str, QTranslator | None] = {}  # Qt's own translations, read once per language
 _installed: list[QTranslator] = []
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+QT_MESSAGE_MAX = 500
+_handler: list[Callable[..., Any]] = []  # kept referenced while Qt may call it
 
 
 def app() -> QApplication:
@@ -82,3 +102,28 @@ def apply_theme(theme: Theme) -> None:
     if font.pixelSize() != theme.metrics.body:
         font.setPixelSize(theme.metrics.body)
         application.setFont(font)
+
+
+def install_qt_message_handler() -> None:
+    """Qt's own warnings and errors go to the ``qt`` logger (so to the log file and the
+    diagnostics export), once. Qt writes them about its objects and calls, not about what a
+    citizen typed; still, runs of 8 or more digits are masked, control characters escaped and
+    a message is cut at 500 characters. A handler installed before (pytest-qt's) still gets
+    every message."""
+    if _handler:
+        return
+    previous: Callable[..., Any] | None = None
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        from kiosk.text import escape_controls
+        from kiosk.tracking import redact_numbers
+
+        text = escape_controls(redact_numbers(message))
+        if len(text) > QT_MESSAGE_MAX:
+            text = text[: QT_MESSAGE_MAX - 1] + "…"
+        qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", text)
+        if previous is not None:
+            previous(mode, context, message)
+
+    _handler.append(handler)
+    previous = qInstallMessageHandler(handler)

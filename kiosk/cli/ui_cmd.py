@@ -54,7 +54,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # screen, and the collector's passes over everything being loaded cost several ms of that
     # start: ui.run turns it back on once the first screen is painted.
     gc.disable()
+    from kiosk import crash
+
+    crash.install(settings.log_dir)  # uncaught exceptions, in slots too, and fatal errors
     open_log = getattr(args, "open_log", lambda: None)  # the log file: after the first paint
+    from ui.appsetup import install_qt_message_handler
+
+    install_qt_message_handler()
     if getattr(args, "counter", False):
         gc.enable()
         from ui.counter.launch import run_counter

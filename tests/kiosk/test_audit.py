@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from kiosk.audit import GENESIS, AuditAction, AuditError, AuditLog, entry_hash, redact_numbers
+from kiosk.audit import GENESIS, AuditAction, AuditError, AuditLog, entry_hash
 from kiosk.db import Database
 from kiosk.timeutil import to_db
-from kiosk.tracking import format_tracking_code, make_tracking_code
+from kiosk.tracking import format_tracking_code, make_tracking_code, redact_numbers
 from tests.kiosk.fakes import FakeClock, tamper
 
 

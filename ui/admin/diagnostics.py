@@ -2,7 +2,8 @@
 
 The zip (``<data dir>/diagnostics/diagnostics-<time>.zip``) holds the effective settings (no
 secrets: the enrollment secret is never in it), a ``kiosk status``-like summary, the versions,
-the logs with long digit runs masked, and the audit log's verification. Runs on the background
+the logs (``kiosk.log`` and its rotations, ``crash.log`` of fatal errors) with long digit runs
+masked, and the audit log's verification. Runs on the background
 runner; it reads files and the database only.
 """
 
@@ -23,10 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.audit import AuditAction, redact_numbers
+from kiosk.audit import AuditAction
 from kiosk.config import SECTIONS, Settings
+from kiosk.crash import CRASH_LOG
 from kiosk.logs import LOG_FILENAME
 from kiosk.timeutil import iso, utcnow
+from kiosk.tracking import redact_numbers
 
 if TYPE_CHECKING:
     from kiosk.core import Core
@@ -146,7 +149,8 @@ def export_diagnostics(desk: StaffDesk, member: StaffMember) -> Path:
             {"intact": not problems, "problems": problems, "entries": desk.audit.count()}
         ),
     }
-    for log_file in sorted(settings.log_dir.glob(f"{LOG_FILENAME}*")):
+    logs = [*sorted(settings.log_dir.glob(f"{LOG_FILENAME}*")), settings.log_dir / CRASH_LOG]
+    for log_file in (f for f in logs if f.is_file()):
         text = log_file.read_text(encoding="utf-8", errors="replace")
         parts[f"logs/{log_file.name}"] = "\n".join(redact_line(x) for x in text.splitlines())
     secret = _secret(desk.core)
