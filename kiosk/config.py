@@ -530,7 +530,8 @@ def data_dir_writable(settings: Settings) -> bool:
 
 
 def ensure_data_dir(settings: Settings) -> None:
-    """Create the data dir and its folders, or raise :class:`ConfigError` saying why not."""
+    """Create the data dir and its folders, or raise :class:`ConfigError` saying why not;
+    make what the kiosk keeps there readable by the kiosk user only (``kiosk.files``)."""
     for path in (settings.data_dir, settings.log_dir, settings.spool_dir):
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -540,6 +541,9 @@ def ensure_data_dir(settings: Settings) -> None:
             ) from exc
     if not os.access(settings.data_dir, os.W_OK):
         raise ConfigError(f"data directory {settings.data_dir} is not writable by this user")
+    from kiosk.files import tighten
+
+    tighten(settings.data_dir)  # what an older version or a copy left readable by others
 
 
 def describe_settings() -> list[tuple[str, str, Any, str]]:

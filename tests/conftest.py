@@ -25,12 +25,17 @@ TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test sees the machine's kiosk settings or writes to the real data dir."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test sees the machine's kiosk settings or writes to the real data dir; the process's
+    umask is as it was after each test (``kiosk.cli.main`` sets a private one, in-process)."""
     for name in list(os.environ):
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    yield
+    os.umask(umask)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from kiosk.catalog import CatalogError, UnknownService
 from kiosk.cli import ui_cmd
 from kiosk.cli.output import EXIT_USAGE, UsageError, fail, print_error
 from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.files import private_umask
 from kiosk.i18n import LANGUAGES, N_
 
 log = logging.getLogger("kiosk.cli")
@@ -90,6 +91,7 @@ def _runs_the_kiosk(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_umask()  # before anything is written: every file the kiosk makes is its user's
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(run_only=_runs_the_kiosk(argv))
     args: argparse.Namespace | None = None

@@ -277,6 +277,10 @@ def test_headless_submission(sandbox: Sandbox) -> None:
     assert status["counts"]["pending"] == 1
     assert Path(status["database"]) == sandbox.data_dir / "queue.db"
     assert log_problems(sandbox.log()) == []
+    readable = [  # the frozen build sets the private umask too (kiosk.files)
+        str(p) for p in [sandbox.data_dir, *sandbox.data_dir.rglob("*")] if p.stat().st_mode & 0o077
+    ]
+    assert readable == []
 
 
 def test_bad_answer_is_one_line_on_stderr(sandbox: Sandbox) -> None:
