@@ -51,7 +51,7 @@ class NewToken:
 
 def create_token(session: Session, name: str, ttl: timedelta, now: datetime) -> NewToken:
     """A one-time enrollment token; only its SHA-256 is stored, so it is shown once."""
-    token = secrets.token_urlsafe(24)
+    token = "t" + secrets.token_urlsafe(24)  # never "-...": `kiosk enroll --token T` reads T
     session.add(
         EnrollmentToken(
             token_sha256=token_digest(token), name=name, created_at=now, expires_at=now + ttl

@@ -7,6 +7,7 @@ its durability and its backups. The enrollment secret lives here too and is neve
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ ANNOUNCEMENT_CURSOR = "cursor.announcements"
 CATALOG_ETAG = "catalog.etag"
 CLOCK_OFFSET = "clock.offset"
 SYNC = "sync.last"
+MAX_CLOCK_OFFSET_S = 250 * 365.25 * 86400  # a kiosk clock at 1970 is 56 years off: fine
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,10 @@ class StateStore:
         )
 
     def clock_offset(self) -> float:
-        """Server time minus local time, in seconds (0 until the server has told us)."""
+        """Server time minus local time, in seconds (0 until the server has told us, and
+        for anything saved that is not a plausible offset: not a number, or centuries)."""
         value = self.get(CLOCK_OFFSET, 0.0)
-        return float(value) if isinstance(value, int | float) else 0.0
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return 0.0
+        offset = float(value)
+        return offset if math.isfinite(offset) and abs(offset) <= MAX_CLOCK_OFFSET_S else 0.0

@@ -4,26 +4,50 @@ Every call signs its request with the kiosk's secret and a timestamp on the *ser
 (local time plus the offset learnt from ``X-Server-Time``); every response updates the offset.
 Failures become exceptions the engine can act on: back off, honour ``Retry-After``, split a
 batch, or ask for re-enrollment. Nothing here retries on its own.
+
+Nothing the server says is believed unchecked: a wait it asks for is clamped
+(:func:`bounded_wait`), a clock that is not a plausible time is ignored, an answer is read up to
+:data:`MAX_RESPONSE_BYTES` and checked against the protocol's shapes (``sync.shapes``) before
+it is returned; anything else is a :class:`BadResponse`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from sync import protocol as p
+from sync import shapes
+from sync.shapes import ShapeError
 
 log = logging.getLogger("sync.client")
 
+T = TypeVar("T")
+
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 60.0
+MIN_SERVER_WAIT_S = 1.0  # "retry after 0 s" (or -5, or a date gone by): not a tight loop
+MAX_SERVER_WAIT_S = 3600.0  # "retry after 1e300 s": an hour, then ask again
+MAX_RESPONSE_BYTES = 32_000_000  # a catalog is well under 1 MB; nothing is read past this
+# A server's clock is believed only inside these years (2020 to 2200); the kiosk's own may be
+# anything (a dead RTC battery says 1970), so the check is on the server's time, not the offset.
+PLAUSIBLE_SERVER_TIME = (1_577_836_800.0, 7_258_118_400.0)
+
+
+def bounded_wait(seconds: float) -> float:
+    """A wait the server (or a backoff) asked for, as seconds the kiosk will really wait:
+    from :data:`MIN_SERVER_WAIT_S` to :data:`MAX_SERVER_WAIT_S`; not-a-number is the maximum."""
+    if math.isnan(seconds):
+        return MAX_SERVER_WAIT_S
+    return min(MAX_SERVER_WAIT_S, max(MIN_SERVER_WAIT_S, seconds))
 
 
 class SyncError(Exception):
@@ -51,6 +75,11 @@ class RetryLater(SyncError):
         super().__init__(f"server busy ({status}); retry after {seconds:.0f} s")
         self.status = status
         self.seconds = seconds
+
+
+class BadResponse(SyncError):
+    """The server answered with something that is not protocol v1 (not JSON, HTML from a
+    proxy, a wrong shape); the message says what, never quoting it."""
 
 
 class TooLarge(SyncError):
@@ -100,6 +129,12 @@ class ClockOffset:
         return time.time() + self.seconds
 
     def learn(self, server_time: float) -> None:
+        """Take the server's time into account, unless it is not a plausible time at all
+        (not a number, infinite, before 2020 or after 2200): then it is ignored."""
+        low, high = PLAUSIBLE_SERVER_TIME
+        if not (math.isfinite(server_time) and low <= server_time <= high):
+            log.warning("ignoring an implausible %s from the server", p.H_SERVER_TIME)
+            return
         offset = server_time - time.time()
         if not self.known or abs(offset - self.seconds) > 1.0:
             self.seconds = offset
@@ -115,7 +150,12 @@ class Response:
     headers: Mapping[str, str]
 
     def json(self) -> Any:
-        return json.loads(self.body.decode("utf-8"))
+        """The body as JSON, or :class:`BadResponse` (invalid, not UTF-8, nested too deep)."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            kind = self.headers.get("Content-Type", "").split(";")[0].strip() or "no type"
+            raise BadResponse(f"the server's answer is not JSON ({kind})") from None
 
 
 class SyncClient:
@@ -143,40 +183,35 @@ class SyncClient:
     # -- the protocol's calls --------------------------------------------------------------
 
     def server_time(self) -> float:
-        data = self._call("GET", p.PATH_TIME, signed=False).json()
-        return float(data["server_time"])
+        return _checked(shapes.server_time, self._call("GET", p.PATH_TIME, signed=False))
 
     def enroll(self, token: str, name: str, app_version: str) -> p.EnrollResponse:
         body: p.EnrollRequest = {"token": token, "name": name, "app_version": app_version}
-        data: p.EnrollResponse = self._call("POST", p.PATH_ENROLL, body=body, signed=False).json()
-        return data
+        reply = self._call("POST", p.PATH_ENROLL, body=body, signed=False)
+        return _checked(shapes.enroll_response, reply)
 
     def push(self, batch_key: str, transactions: list[p.WireTransaction]) -> p.PushResponse:
         body: p.PushRequest = {"transactions": transactions}
-        data: p.PushResponse = self._call(
+        reply = self._call(
             "POST", p.PATH_TRANSACTIONS, body=body, headers={p.H_IDEMPOTENCY: batch_key}
-        ).json()
-        return data
+        )
+        return _checked(shapes.push_response, reply)
 
     def push_encoded(self, batch_key: str, items: list[str]) -> p.PushResponse:
         """Like :meth:`push`, with each transaction already encoded as a JSON object."""
         raw = ('{"transactions":[' + ",".join(items) + "]}").encode("utf-8")
-        data: p.PushResponse = self._call(
+        reply = self._call(
             "POST", p.PATH_TRANSACTIONS, raw_body=raw, headers={p.H_IDEMPOTENCY: batch_key}
-        ).json()
-        return data
+        )
+        return _checked(shapes.push_response, reply)
 
     def statuses(self, since: int, limit: int = 500) -> p.StatusPage:
-        page: p.StatusPage = self._call(
-            "GET", p.PATH_STATUSES, query={"since": str(since), "limit": str(limit)}
-        ).json()
-        return page
+        reply = self._call("GET", p.PATH_STATUSES, query={"since": str(since), "limit": str(limit)})
+        return _checked(shapes.status_page, reply)
 
     def announcements(self, since: int) -> p.AnnouncementPage:
-        page: p.AnnouncementPage = self._call(
-            "GET", p.PATH_ANNOUNCEMENTS, query={"since": str(since)}
-        ).json()
-        return page
+        reply = self._call("GET", p.PATH_ANNOUNCEMENTS, query={"since": str(since)})
+        return _checked(shapes.announcement_page, reply)
 
     def catalog(self, etag: str | None) -> tuple[bytes, str] | None:
         """The current catalog and its ETag, or None when ``etag`` is still current (304)."""
@@ -187,7 +222,7 @@ class SyncClient:
         return response.body, response.headers.get("ETag", "").strip('"')
 
     def heartbeat(self, beat: p.Heartbeat) -> None:
-        self._call("POST", p.PATH_HEARTBEAT, body=beat)
+        _checked(shapes.server_time, self._call("POST", p.PATH_HEARTBEAT, body=beat))
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -229,9 +264,17 @@ class SyncClient:
         url = self.base_url + path + ("?" + urlencode(sorted(query.items())) if query else "")
         try:
             reply = self.session.request(
-                method, url, data=raw or None, headers=all_headers, timeout=self.timeout
+                method,
+                url,
+                data=raw or None,
+                headers=all_headers,
+                timeout=self.timeout,
+                stream=True,
             )
-            content = reply.content  # read it all here: a reset mid-body is a network error
+            try:  # read it all here: a reset mid-body is a network error
+                content = _read_bounded(reply)
+            finally:
+                reply.close()
         except requests.RequestException as exc:
             raise NetworkError(f"{type(exc).__name__}: {_short(exc)}") from exc
         server_time = reply.headers.get(p.H_SERVER_TIME)
@@ -246,34 +289,55 @@ class SyncClient:
         raise _failure(response)
 
 
+def _read_bounded(reply: requests.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in reply.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise BadResponse(f"the server's answer is larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _checked(shape: Callable[[Any], T], response: Response) -> T:
+    try:
+        return shape(response.json())
+    except ShapeError as exc:
+        raise BadResponse(f"the server's answer is not protocol v1: {exc}") from None
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc)
     return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _error_of(response: Response) -> tuple[str, str]:
+    """The error's code and message, as one line (whatever the body is)."""
     try:
         data = response.json()
         error = data.get("error", {}) if isinstance(data, dict) else {}
-        return str(error.get("code", "")), str(error.get("message", ""))[:300]
-    except (ValueError, UnicodeDecodeError, AttributeError):
-        return "", response.body[:200].decode("utf-8", "replace")
+        code, message = str(error.get("code", ""))[:64], str(error.get("message", ""))
+    except (BadResponse, AttributeError):
+        code, message = "", response.body[:300].decode("utf-8", "replace")
+    return code, " ".join(message.split())[:300]
 
 
 def _retry_after(response: Response) -> float | None:
+    """The ``Retry-After`` header (seconds or an HTTP date) as a bounded wait, or None."""
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
-        return max(0.0, float(value))
+        return bounded_wait(float(value))
     except ValueError:
         from email.utils import parsedate_to_datetime
 
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+            return bounded_wait(when.timestamp() - time.time())
+        except (TypeError, ValueError, OverflowError, IndexError):
             return None
-        return max(0.0, when.timestamp() - time.time())
 
 
 def _failure(response: Response) -> SyncError:

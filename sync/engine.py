@@ -49,6 +49,7 @@ from sync.client import (
     SyncClient,
     SyncError,
     TooLarge,
+    bounded_wait,
 )
 
 log = logging.getLogger("sync")
@@ -123,7 +124,7 @@ class Backoff:
     def next(self) -> float:
         self.failures += 1
         ceiling = min(self.cap, self.base * 2 ** min(self.failures, 30))
-        return self.rng.uniform(self.base / 2, ceiling)
+        return bounded_wait(self.rng.uniform(self.base / 2, ceiling))
 
     def reset(self) -> None:
         self.failures = 0
@@ -232,6 +233,13 @@ class SyncEngine:
             report = replace(report, heartbeat=True, online=True)
         except SyncError as exc:
             report = self._failed(report, exc)
+        except Exception as exc:  # a bug, or an answer nobody foresaw: the cycle ends, safely
+            log.error("sync cycle failed: %s", describe(exc), exc_info=exc)
+            report = replace(
+                report,
+                error=f"internal error in the sync cycle ({type(exc).__name__}; see the log)",
+                retry_in=self.backoff.next(),
+            )
         else:
             self.backoff.reset()
         self.state.save_sync_record(

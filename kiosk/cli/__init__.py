@@ -93,6 +93,10 @@ def _runs_the_kiosk(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     private_umask()  # before anything is written: every file the kiosk makes is its user's
     argv = sys.argv[1:] if argv is None else list(argv)
+    if "enroll" in argv:
+        from kiosk.cli.sync_cmd import join_token
+
+        argv = join_token(argv)
     parser = build_parser(run_only=_runs_the_kiosk(argv))
     args: argparse.Namespace | None = None
     settings: Settings | None = None

@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from kiosk import __version__
-from kiosk.cli.output import fail, print_json
+from kiosk.cli.output import fail, print_json, shown
 from kiosk.config import Settings, data_dir_writable
 from kiosk.i18n import N_
 from kiosk.timeutil import utcnow
@@ -21,7 +21,11 @@ EXIT_FAILED = 1
 def register(sub: Any) -> None:
     e = sub.add_parser("enroll", help="register this kiosk with the city server")
     e.add_argument("--server", required=True, metavar="URL", help="e.g. https://kiosk.city.ir")
-    e.add_argument("--token", required=True, help="the one-time token from the city's IT staff")
+    e.add_argument(
+        "--token",
+        required=True,
+        help="the one-time token from the city's IT staff (--token=T works for any token)",
+    )
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_enroll)
 
@@ -42,6 +46,18 @@ def register(sub: Any) -> None:
     d.set_defaults(func=cmd_demo, needs_settings=False)
 
 
+def join_token(argv: list[str]) -> list[str]:
+    """``--token -Xy...`` as ``--token=-Xy...``: an older server's token may start with a dash,
+    which argparse would take for an option ("expected one argument")."""
+    out = list(argv)
+    for i, arg in enumerate(out[:-1]):
+        value = out[i + 1]
+        if arg == "--token" and value.startswith("-") and not value.startswith("--"):
+            out[i : i + 2] = [f"--token={value}"]
+            break
+    return out
+
+
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
     from sync.client import AuthFailed, Refused, SyncClient, SyncError
 
@@ -58,14 +74,14 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
     try:  # the server first: a refused enrollment makes no data dir
         reply = client.enroll(args.token.strip(), settings.station.name, __version__)
     except (AuthFailed, Refused) as exc:
-        fail(N_("the server refused the token: {problem}"), reason="refused", problem=str(exc))
+        fail(N_("the server refused the token: {problem}"), reason="refused", problem=shown(exc))
     except SyncError as exc:
         fail(
             N_("cannot enroll at {server}: {problem}"),
             reason="unreachable",
             status=EXIT_FAILED,
             server=args.server,
-            problem=str(exc),
+            problem=shown(exc),
         )
     finally:
         client.close()
@@ -116,7 +132,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json({**report.__dict__, "summary": report.summary()})
     else:
-        print(report.summary())
+        print(shown(report.summary()))
     if not report.enrolled or report.error:
         return EXIT_FAILED
     return 0
