@@ -10,6 +10,7 @@ from kiosk.catalog import Catalog
 from kiosk.catalog_source import SYNCED_CATALOG, catalog_path_for, load_kiosk_catalog
 from kiosk.config import Settings, ensure_data_dir
 from kiosk.db import Database
+from kiosk.health import Health, snapshot
 from kiosk.queue import Queue
 from kiosk.state import StateStore
 
@@ -36,6 +37,13 @@ class Core:
         self.catalog = catalog
         self.catalog_path = path
         self.queue.catalog = catalog
+
+    def health(self, printer_state: str) -> Health:
+        """The kiosk's health now (``kiosk.health``): ``kiosk status``, the heartbeat and the
+        diagnostics all report this one snapshot."""
+        return snapshot(
+            self.queue, self.state, data_dir=self.settings.data_dir, printer_state=printer_state
+        )
 
     def close(self) -> None:
         self.db.close()

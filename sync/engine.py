@@ -18,20 +18,19 @@ import datetime as dt
 import logging
 import os
 import random
-import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
-from kiosk import __version__
 from kiosk.announcements import AnnouncementStore
 from kiosk.catalog import Catalog, CatalogError, LocalText, catalog_from_bytes
 from kiosk.catalog_source import SYNCED_CATALOG
+from kiosk.health import printer_error, snapshot
 from kiosk.logs import describe
-from kiosk.models import TxState
 from kiosk.outbox import ItemOutcome, Outbox, StatusChange
 from kiosk.queue import Queue, QueuedTransaction
 from kiosk.state import ANNOUNCEMENT_CURSOR, CATALOG_ETAG, STATUS_CURSOR, StateStore, SyncRecord
@@ -229,7 +228,7 @@ class SyncEngine:
             report = self._pull_statuses(client, report)
             report = self._pull_catalog(client, report)
             report = self._pull_announcements(client, report)
-            self._heartbeat(client, record)
+            self._heartbeat(client)
             report = replace(report, heartbeat=True, online=True)
         except SyncError as exc:
             report = self._failed(report, exc)
@@ -443,20 +442,19 @@ class SyncEngine:
         log.info("new catalog %s from the city server", catalog.version)
         return replace(report, catalog_version=catalog.version)
 
-    def _heartbeat(self, client: SyncClient, record: SyncRecord) -> None:
-        counts = self.queue.counts()
-        oldest = self.queue.oldest_unsent()
-        beat: p.Heartbeat = {
-            "queue_depth": counts[TxState.PENDING] + counts[TxState.IN_FLIGHT],
-            "oldest_unsent_at": iso(oldest) if oldest else None,
-            "last_sync_at": iso(record.last_success_at) if record.last_success_at else None,
-            "last_error": record.last_error,
-            "app_version": __version__,
-            "free_disk_bytes": shutil.disk_usage(self.data_dir).free,
-            "printer_state": self.printer_state(),
-            "catalog_version": self.queue.catalog.version,
-        }
+    def _heartbeat(self, client: SyncClient) -> None:
+        health = snapshot(
+            self.queue, self.state, data_dir=self.data_dir, printer_state=self._printer_state()
+        )
+        beat = cast(p.Heartbeat, health.heartbeat_fields())
         client.heartbeat(beat)
+
+    def _printer_state(self) -> str:
+        try:
+            return self.printer_state()
+        except Exception as exc:  # a probe must not cost the city its heartbeat
+            log.warning("the printer's state is unknown: %s", describe(exc))
+            return printer_error("probe_failed")
 
 
 def save_catalog(folder: Path, raw: bytes) -> Path:

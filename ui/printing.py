@@ -4,6 +4,12 @@
 (``ui.worker``). Nothing here touches a widget. Every failure is a :class:`PrinterError` whose
 ``reason`` the screen and the heartbeat can act on: ``offline``, ``paper_out``, ``io`` or
 ``not_configured``.
+
+``state()`` is what the printer is like now, for the heartbeat and ``kiosk status`` (words of
+``kiosk.health``): ``ok``, ``not_configured``, ``paper_low``, ``error: <reason>``. The PDF
+printer is ``ok`` when its folder can be written; an ESC/POS printer is asked (it is opened,
+its paper status read where it can tell, and closed), or, while it prints, reported as its last
+print went. It may be called from any thread; :func:`printer_state` gives it from settings.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol
 
 from kiosk.config import ConfigError, Settings
+from kiosk.health import PRINTER_NOT_CONFIGURED, PRINTER_OK, PRINTER_PAPER_LOW, printer_error
 from kiosk.timeutil import Clock, utcnow
 
 if TYPE_CHECKING:
@@ -65,6 +73,10 @@ class ReceiptPrinter(Protocol):
         """Print ``receipt``; return where it went. Raises :class:`PrinterError`."""
         ...
 
+    def state(self) -> str:
+        """The printer's state now (``kiosk.health``'s words); never raises."""
+        ...
+
 
 class NullPrinter:
     """Printer kind ``none``: the kiosk shows the tracking code and prints nothing."""
@@ -74,6 +86,9 @@ class NullPrinter:
 
     def print_receipt(self, receipt: Receipt) -> str:
         raise PrinterError("not_configured", "no receipt printer is configured (printer.kind)")
+
+    def state(self) -> str:
+        return PRINTER_NOT_CONFIGURED
 
 
 class PdfSpoolPrinter:
@@ -92,6 +107,16 @@ class PdfSpoolPrinter:
         stamp = local_time(self.clock()).strftime("%Y%m%d-%H%M%S")
         suffix = "-reprint" if receipt.reprint else ""
         return self.spool_dir / f"{receipt.tracking_digits}-{stamp}{suffix}.pdf"
+
+    def state(self) -> str:
+        """``ok`` when the spool folder (or, before the first receipt, the folder it will be
+        made in) is a folder this user can write to."""
+        folder = self.spool_dir
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent
+        if folder.is_dir() and os.access(folder, os.W_OK | os.X_OK):
+            return PRINTER_OK
+        return printer_error("spool_not_writable")
 
     def print_receipt(self, receipt: Receipt) -> str:
         target = self.path_for(receipt)
@@ -212,6 +237,29 @@ class EscposPrinter:
         self.timeout = timeout
         self.check_paper = check_paper
         self._factory = factory or self._connect
+        self._busy = threading.Lock()  # one conversation with the device at a time
+        self._last = PRINTER_OK  # how the last print or probe went
+
+    def state(self) -> str:
+        """Ask the printer (open it, read its paper status where it can tell, close it); while
+        a receipt prints, how the last print or probe went."""
+        if not self._busy.acquire(blocking=False):
+            return self._last
+        printer: Any = None
+        try:
+            printer = self._factory()
+            printer.open()
+            self._last = _paper_state(printer) if self.check_paper else PRINTER_OK
+        except PrinterError as exc:
+            self._last = _state_of(exc)
+        except Exception as exc:
+            self._last = _state_of(_failure(self.name, exc))
+        finally:
+            if printer is not None:
+                with contextlib.suppress(Exception):
+                    printer.close()
+            self._busy.release()
+        return self._last
 
     def _connect(self) -> Any:
         try:
@@ -257,6 +305,16 @@ class EscposPrinter:
         return pixels if isinstance(pixels, int) and pixels >= 200 else ROLL_WIDTH_PX
 
     def print_receipt(self, receipt: Receipt) -> str:
+        with self._busy:
+            try:
+                where = self._print(receipt)
+            except PrinterError as exc:
+                self._last = _state_of(exc)
+                raise
+            self._last = PRINTER_OK
+            return where
+
+    def _print(self, receipt: Receipt) -> str:
         printer: Any = None
         try:
             from ui.receipt import render_receipt_image
@@ -289,6 +347,23 @@ def _to_pil(image: QImage) -> Any:
     data = bytes(gray.constBits())[: gray.sizeInBytes()]
     size = (gray.width(), gray.height())
     return Image.frombytes("L", size, data, "raw", "L", gray.bytesPerLine())
+
+
+def _state_of(exc: PrinterError) -> str:
+    return PRINTER_NOT_CONFIGURED if exc.reason == "not_configured" else printer_error(exc.reason)
+
+
+def _paper_state(printer: Any) -> str:
+    """From ESC/POS paper status: 2 adequate, 1 near the end, 0 none. A printer that cannot
+    tell (no status channel, a file device) is ``ok``: it opened."""
+    try:
+        status = printer.paper_status()
+    except Exception as exc:
+        log.debug("paper status unavailable: %s", type(exc).__name__)
+        return PRINTER_OK
+    if status == 0:
+        return printer_error("paper_out")
+    return PRINTER_PAPER_LOW if status == 1 else PRINTER_OK
 
 
 def _paper_out(printer: Any) -> bool:
@@ -330,3 +405,13 @@ def printer_from_settings(settings: Settings) -> ReceiptPrinter:
         return EscposPrinter(device)
     except ValueError as exc:
         raise ConfigError(f"printer.device: {exc}") from exc
+
+
+def printer_state(settings: Settings) -> str:
+    """The state of the printer the settings name (``error: bad_setting`` when they are
+    wrong), for ``kiosk status`` and ``kiosk sync --once``."""
+    try:
+        printer = printer_from_settings(settings)
+    except ConfigError:
+        return printer_error("bad_setting")
+    return printer.state()

@@ -92,7 +92,8 @@ class Kiosk:
         from ui.sync_bridge import SyncBridge
 
         ctx = self.ctx
-        bridge = SyncBridge(ctx.settings, core, printer_state=lambda: ctx.printer.name)
+        printer = ctx.printer  # made here, on the UI thread; its state() runs on the engine's
+        bridge = SyncBridge(ctx.settings, core, printer_state=printer.state)
         bridge.reported.connect(self.window.on_sync_report)
         bridge.catalog_arrived.connect(self.window.on_catalog)
         ctx.sync_now = bridge.trigger

@@ -7,6 +7,7 @@ Qt signals, which Qt delivers on the UI thread. The UI never calls the network i
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,12 +24,13 @@ class SyncBridge(QObject):
         settings: Settings,
         core: Core,
         *,
-        printer_state: Callable[[], str] = lambda: "unknown",
+        printer_state: Callable[[], str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         from sync.engine import SyncEngine
         from sync.runner import SyncRunner
+        from ui.printing import printer_state as printer_state_of
 
         self.engine = SyncEngine(
             core.queue,
@@ -36,7 +38,7 @@ class SyncBridge(QObject):
             data_dir=settings.data_dir,
             batch_size=settings.sync.batch_size,
             on_catalog=self.catalog_arrived.emit,
-            printer_state=printer_state,
+            printer_state=printer_state or partial(printer_state_of, settings),
         )
         self.runner = SyncRunner(
             self.engine, interval_s=settings.sync.interval, on_report=self.reported.emit

@@ -16,7 +16,6 @@ from kiosk.cli.output import duration, fail, print_json, shown, table, when
 from kiosk.config import Settings
 from kiosk.i18n import LANGUAGES, N_
 from kiosk.logs import describe
-from kiosk.timeutil import iso, utcnow
 
 if TYPE_CHECKING:
     from kiosk.queue import QueuedTransaction
@@ -236,56 +235,34 @@ def cmd_queue_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk import migrations
     from kiosk.core import open_core
     from kiosk.models import TxState
+    from ui.printing import printer_state  # Qt-free: the printers and their probes
 
     core = open_core(settings)
     try:
-        counts = core.queue.counts()
-        oldest = core.queue.oldest_unsent()
-        catalog_version = core.catalog.version
-        enrollment = core.state.enrollment()
-        record = core.state.sync_record()
-        number = core.kiosk_number
+        health = core.health(printer_state(settings))
     finally:
         core.close()
-    now = utcnow()
-    age = (now - oldest).total_seconds() if oldest is not None else None
-    info: dict[str, Any] = {
-        "version": __version__,
-        "kiosk_number": number,
-        "data_dir": str(settings.data_dir),
-        "database": str(settings.database_path),
-        "schema_version": migrations.HEAD,
-        "catalog_version": catalog_version,
-        "counts": {s.value: counts[s] for s in TxState},
-        "oldest_unsent_at": iso(oldest) if oldest is not None else None,
-        "oldest_unsent_age_seconds": int(age) if age is not None else None,
-        "enrollment": enrollment.public() if enrollment is not None else None,
-        "sync": {
-            "online": record.online,
-            "last_success_at": iso(record.last_success_at) if record.last_success_at else None,
-            "last_attempt_at": iso(record.last_attempt_at) if record.last_attempt_at else None,
-            "last_error": record.last_error,
-            "needs_enrollment": record.needs_enrollment,
-        },
-    }
     if args.json:
-        print_json(info)
+        print_json(health.to_json())
         return 0
-    print(f"kiosk {__version__}, kiosk number {number:04d}")
+    counts, oldest, age = health.counts, health.oldest_unsent_at, health.oldest_unsent_age_s
+    enrollment, record = health.enrollment, health.sync
+    print(f"kiosk {__version__}, kiosk number {health.kiosk_number:04d}")
     print(f"data dir: {settings.data_dir}")
-    print(f"catalog:  {catalog_version}")
+    print(f"catalog:  {shown(health.catalog_version)}")
     print("queue:    " + ", ".join(f"{s.value} {counts[s]}" for s in TxState))
     if oldest is not None and age is not None:
         print(f"oldest unsent: {duration(age)} old (since {when(oldest)})")
     else:
         print("oldest unsent: none, everything is delivered")
+    print(f"printer:  {health.printer_state}")
     if enrollment is None:
         print("server:   not enrolled (kiosk enroll --server URL --token T)")
     else:
-        print(f"server:   {shown(enrollment.server_url)} (kiosk id {shown(enrollment.kiosk_id)})")
+        server, kiosk_id = shown(enrollment["server_url"]), shown(enrollment["kiosk_id"])
+        print(f"server:   {server} (kiosk id {kiosk_id})")
         print(
             f"last sync: {when(record.last_success_at)}"
             + (f"; last error: {shown(record.last_error)}" if record.last_error else "")

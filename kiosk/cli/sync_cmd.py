@@ -112,8 +112,11 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from functools import partial
+
     from kiosk.core import open_core
     from sync.engine import SyncEngine
+    from ui.printing import printer_state  # Qt-free: the printers and their probes
 
     core = open_core(settings)
     try:
@@ -122,6 +125,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
             catalog_dir=settings.catalog_dir,
             data_dir=settings.data_dir,
             batch_size=settings.sync.batch_size,
+            printer_state=partial(printer_state, settings),
         )
         try:
             report = engine.run_once()

@@ -30,6 +30,9 @@ class FailingPrinter:
         self.attempts.append(receipt)
         raise PrinterError("paper_out", "the printer is out of paper")
 
+    def state(self) -> str:
+        return "error: paper_out"
+
 
 def make_kiosk(qtbot: QtBot, settings: Settings, **kwargs: object) -> Iterator[Kiosk]:
     kiosk = build(settings, **kwargs)  # type: ignore[arg-type]

@@ -268,3 +268,63 @@ def test_printer_from_settings_rejects_a_bad_or_missing_device(settings: Setting
         printer_from_settings(with_printer(settings, "escpos"))
     with pytest.raises(ConfigError, match=r"printer\.device: .*not a TCP port"):
         printer_from_settings(with_printer(settings, "escpos", "tcp:10.0.0.5:none"))
+
+
+# -- the printer's state, for the heartbeat and kiosk status ------------------------------------
+
+
+class PaperStatus(FailingPrinter):
+    def __init__(self, status: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.status = status
+
+    def paper_status(self) -> int:
+        if self.status is None:
+            raise NotImplementedError("no status channel")
+        return self.status
+
+
+@pytest.mark.parametrize(
+    ("fake", "state"),
+    [
+        (PaperStatus(2), "ok"),
+        (PaperStatus(1), "paper_low"),  # where the printer says so
+        (PaperStatus(0), "error: paper_out"),
+        (PaperStatus(None), "ok"),  # it cannot tell: it opened, so it is there
+        (
+            PaperStatus(2, on_open=ConnectionRefusedError(errno.ECONNREFUSED, "no")),
+            "error: offline",
+        ),
+        (PaperStatus(2, on_open=DeviceNotFoundError("Unable to open")), "error: offline"),
+        (PaperStatus(2, on_open=OSError(errno.EIO, "Input/output error")), "error: io"),
+    ],
+)
+def test_escpos_state_asks_the_printer(fake: PaperStatus, state: str) -> None:
+    printer = EscposPrinter("tcp:printer.local", factory=lambda: fake)
+    assert printer.state() == state
+    assert fake.closed
+
+
+def test_escpos_state_while_printing_is_how_the_last_print_went(fa: Receipt) -> None:
+    fake = PaperStatus(0)
+    printer = EscposPrinter("tcp:printer.local", factory=lambda: fake)
+    with pytest.raises(PrinterError):
+        printer.print_receipt(fa)
+    with printer._busy:  # a receipt is printing: the device is not asked meanwhile
+        assert printer.state() == "error: paper_out"
+    fake.status = 2
+    assert printer.state() == "ok"
+
+
+def test_pdf_state_is_ok_when_its_folder_can_be_written(tmp_path: Path) -> None:
+    assert PdfSpoolPrinter(tmp_path / "receipts").state() == "ok"  # made at the first receipt
+    (tmp_path / "blocked").write_text("a file where the folder belongs")
+    assert PdfSpoolPrinter(tmp_path / "blocked").state() == "error: spool_not_writable"
+    assert PdfSpoolPrinter(tmp_path / "blocked" / "receipts").state() == (
+        "error: spool_not_writable"
+    )
+    assert len(PdfSpoolPrinter(tmp_path / ("x" * 200)).state()) < 64  # a state, not a path
+
+
+def test_no_printer_is_not_configured() -> None:
+    assert NullPrinter().state() == "not_configured"

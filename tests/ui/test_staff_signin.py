@@ -47,6 +47,9 @@ class FakePrinter:
         self.receipts.append(receipt)
         return f"fake:{receipt.tracking_digits}"
 
+    def state(self) -> str:
+        return "ok"
+
 
 def make_desk(settings: Settings, core: Core, lang: str = "en") -> Iterator[StaffDesk]:
     """A staff desk on ``core`` with an admin and a clerk; waits for the runner at the end."""

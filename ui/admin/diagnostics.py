@@ -10,7 +10,6 @@ runner; it reads files and the database only.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import io
 import json
 import os
@@ -28,7 +27,7 @@ from kiosk.audit import AuditAction
 from kiosk.config import SECTIONS, Settings
 from kiosk.crash import CRASH_LOG
 from kiosk.logs import LOG_FILENAME
-from kiosk.timeutil import iso, utcnow
+from kiosk.timeutil import utcnow
 from kiosk.tracking import redact_numbers
 
 if TYPE_CHECKING:
@@ -92,34 +91,9 @@ def settings_info(settings: Settings) -> dict[str, Any]:
     return info
 
 
-def status_info(core: Core) -> dict[str, Any]:
-    """What ``kiosk status --json`` says (never the enrollment secret)."""
-    from kiosk import migrations
-
-    counts = core.queue.counts()
-    oldest = core.queue.oldest_unsent()
-    enrollment = core.state.enrollment()
-    record = core.state.sync_record()
-
-    def when(value: dt.datetime | None) -> str | None:
-        return iso(value) if value is not None else None
-
-    return {
-        "version": __version__,
-        "kiosk_number": core.kiosk_number,
-        "schema_version": migrations.HEAD,
-        "catalog_version": core.catalog.version,
-        "counts": {state.value: n for state, n in counts.items()},
-        "oldest_unsent_at": when(oldest),
-        "enrollment": enrollment.public() if enrollment is not None else None,
-        "sync": {
-            "online": record.online,
-            "last_success_at": when(record.last_success_at),
-            "last_attempt_at": when(record.last_attempt_at),
-            "last_error": record.last_error,
-            "needs_enrollment": record.needs_enrollment,
-        },
-    }
+def status_info(core: Core, printer_state: str) -> dict[str, Any]:
+    """What ``kiosk status --json`` says: the same health snapshot (never the secret)."""
+    return core.health(printer_state).to_json()
 
 
 def versions() -> dict[str, str]:
@@ -143,7 +117,7 @@ def export_diagnostics(desk: StaffDesk, member: StaffMember) -> Path:
     problems = desk.audit.verify()
     parts: dict[str, str] = {
         "settings.json": _json(settings_info(settings)),
-        "status.json": _json(status_info(desk.core)),
+        "status.json": _json(status_info(desk.core, desk.ctx.printer.state())),
         "versions.json": _json(versions()),
         "audit-verify.json": _json(
             {"intact": not problems, "problems": problems, "entries": desk.audit.count()}

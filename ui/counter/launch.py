@@ -64,17 +64,21 @@ def build_counter(
 def run_counter(settings: Settings) -> int:
     """Run counter mode until the window closes; the exit code."""
     from kiosk.core import open_core
+    from ui.printing import printer_from_settings
 
     app = application()
     core = open_core(settings)
     bridge = None
     try:
+        printer = printer_from_settings(settings)  # one printer: its prints and its state
         if core.state.enrollment() is not None:
             from ui.sync_bridge import SyncBridge
 
-            bridge = SyncBridge(settings, core)
+            bridge = SyncBridge(settings, core, printer_state=printer.state)
             bridge.start()
-        window = build_counter(settings, core, sync_now=bridge.trigger if bridge else None)
+        window = build_counter(
+            settings, core, printer=printer, sync_now=bridge.trigger if bridge else None
+        )
         from ui.maintenance import Maintenance
 
         Maintenance(core, window.desk.runner, window).start()  # the privacy purge, as on kiosks
