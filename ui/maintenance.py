@@ -2,12 +2,15 @@
 
 Personal answers of delivered requests are removed once the retention period
 (``[privacy] retention_days``) has passed (``kiosk.privacy``). The purge runs on the background
-runner, never on the UI thread, and writes an audit entry when it removes anything.
+runner, never on the UI thread, and writes an audit entry when it removes anything. A purge
+whose old content a reader keeps in the file is tried again after a minute, then after longer
+waits (up to 15 minutes), until it is gone; the admin panel shows it meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -16,9 +19,14 @@ from kiosk.logs import describe
 from kiosk.timeutil import utcnow
 from ui.worker import BackgroundRunner
 
+if TYPE_CHECKING:
+    from kiosk.privacy import PurgeResult
+
 log = logging.getLogger("ui")
 
 PURGE_EVERY_MS = 6 * 3600 * 1000
+RETRY_FIRST_MS = 60 * 1000
+RETRY_MAX_MS = 15 * 60 * 1000
 
 
 class Maintenance(QObject):
@@ -29,6 +37,10 @@ class Maintenance(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(PURGE_EVERY_MS)
         self.timer.timeout.connect(self.purge)
+        self.retry = QTimer(self)  # while a purge's old content is still in the file
+        self.retry.setSingleShot(True)
+        self.retry.timeout.connect(self.purge)
+        self.retry_ms = RETRY_FIRST_MS
 
     def start(self) -> None:
         self.timer.start()
@@ -36,11 +48,12 @@ class Maintenance(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self.retry.stop()
 
     def purge(self) -> None:
         core = self.core
 
-        def work() -> int:
+        def work() -> PurgeResult:
             from kiosk.audit import AuditLog
             from kiosk.privacy import purge
 
@@ -58,6 +71,13 @@ class Maintenance(QObject):
             on_failure=lambda exc: log.error("privacy purge failed: %s", describe(exc)),
         )
 
-    def _done(self, count: int) -> None:
-        if count:
-            log.info("privacy purge: personal answers removed from %d transactions", count)
+    def _done(self, result: PurgeResult) -> None:
+        if result.purged:
+            log.info("privacy purge: personal answers removed from %d transactions", result.purged)
+        if result.complete:
+            self.retry.stop()
+            self.retry_ms = RETRY_FIRST_MS
+            return
+        log.warning("privacy purge incomplete: trying again in %d s", self.retry_ms // 1000)
+        self.retry.start(self.retry_ms)
+        self.retry_ms = min(self.retry_ms * 2, RETRY_MAX_MS)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.output import print_json, shown, table, when
+from kiosk.cli.output import fail, print_json, shown, table, when
 from kiosk.cli.staff_cmd import cli_actor
 from kiosk.config import Settings
+from kiosk.i18n import N_
 from kiosk.jsonutil import dumps
 
 EXIT_PROBLEMS = 1
@@ -33,6 +34,13 @@ def register(sub: Any) -> None:
     pp = qsub.add_parser(
         "purge", help="remove personal answers acknowledged more than [privacy] retention_days ago"
     )
+    pp.add_argument(
+        "--wait",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for other readers of the database to finish (default 10)",
+    )
     pp.add_argument("--json", action="store_true")
     pp.set_defaults(func=cmd_purge)
 
@@ -41,6 +49,16 @@ def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 3600, got {value!r}")
+    return seconds
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
@@ -95,16 +113,35 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     retention = settings.privacy.retention_days
     core = open_core(settings)
     try:
-        count = purge(
-            core.db, core.catalog, retention, utcnow(), AuditLog(core.db), actor=cli_actor()
+        result = purge(
+            core.db,
+            core.catalog,
+            retention,
+            utcnow(),
+            AuditLog(core.db),
+            actor=cli_actor(),
+            wait_s=args.wait,
         )
     finally:
         core.close()
+    count = result.purged
     if args.json:
-        print_json({"purged": count, "retention_days": retention})
+        print_json({"purged": count, "retention_days": retention, "complete": result.complete})
     else:
         print(
             f"purged the personal answers of {count} transaction"
             f"{'' if count == 1 else 's'} (retention: {retention} days)"
+        )
+        if result.finished_earlier:
+            print("the old content of an earlier purge is gone from the database file now")
+    if not result.complete:
+        fail(
+            N_(
+                "the purged answers are still in the database file: another program is reading "
+                "it; run 'kiosk privacy purge' again when it is done (the running kiosk retries "
+                "by itself)"
+            ),
+            reason="purge_incomplete",
+            status=EXIT_PROBLEMS,
         )
     return 0

@@ -259,7 +259,7 @@ def test_privacy_purge(
     db.close()
     monkeypatch.setenv("KIOSK_PRIVACY_RETENTION_DAYS", "0")
     code, out, _ = run(capsys, data_dir, "privacy", "purge", "--json")
-    assert (code, json.loads(out)) == (0, {"purged": 1, "retention_days": 0})
+    assert (code, json.loads(out)) == (0, {"purged": 1, "retention_days": 0, "complete": True})
     code, out, _ = run(capsys, data_dir, "queue", "list", "--json")
     (tx,) = json.loads(out)
     assert tx["purged_at"] is not None

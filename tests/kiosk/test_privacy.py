@@ -5,23 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
 
 from kiosk.audit import AuditLog
 from kiosk.catalog import Catalog, parse_catalog
+from kiosk.cli import main
 from kiosk.counter import resubmit
 from kiosk.db import Database
 from kiosk.models import TxState
 from kiosk.outbox import ItemOutcome, Outbox
-from kiosk.privacy import SYSTEM_ACTOR, kept_answers, purge
+from kiosk.privacy import SYSTEM_ACTOR, kept_answers, pending_since, purge
 from kiosk.queue import Queue, QueuedTransaction
 from kiosk.receipt import build_receipt
 from kiosk.staff import StaffStore
 from tests.conftest import MINI_CATALOG, TODAY
 from tests.kiosk.fakes import FakeClock
+from tests.kiosk.test_cli import REPORT as CLI_REPORT
 
 NATIONAL_CODE = "7391826456"
 MOBILE = "09357246813"
@@ -67,8 +72,12 @@ class Kiosk:
         self.outbox.record([ItemOutcome(tx.id, "rejected", reason="invalid", message=ADDRESS)])
         self.outbox.release([t.id for t in claimed if t.id != tx.id], "not this one", None)
 
-    def purge(self, retention_days: int = 7) -> int:
-        return purge(self.db, self.catalog, retention_days, self.clock(), self.audit)
+    def purge(self, retention_days: int = 7, wait_s: float = 5.0) -> int:
+        result = purge(
+            self.db, self.catalog, retention_days, self.clock(), self.audit, wait_s=wait_s
+        )
+        assert result.complete
+        return result.purged
 
     def get(self, tx: QueuedTransaction) -> QueuedTransaction:
         found = self.queue.get(tx.id)
@@ -256,3 +265,81 @@ def test_old_migration_backups_are_removed(kiosk: Kiosk) -> None:
 def test_a_negative_retention_is_refused(kiosk: Kiosk) -> None:
     with pytest.raises(ValueError, match="0 or more"):
         kiosk.purge(retention_days=-1)
+
+
+# -- a reader that keeps the old pages ---------------------------------------------------------
+
+
+@contextmanager
+def reader(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another connection in the middle of a read (a backup tool, ``kiosk queue list`` in
+    another process): its snapshot keeps the old pages, so no checkpoint may overwrite them."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*) FROM transactions").fetchone()
+    try:
+        yield conn
+    finally:
+        with suppress(sqlite3.OperationalError):  # it finished its read already
+            conn.execute("COMMIT")
+        conn.close()
+
+
+def due(kiosk: Kiosk, count: int = 10) -> None:
+    kiosk.acknowledge(
+        *[kiosk.queue.submit("street-lights", report(), today=TODAY) for _ in range(count)]
+    )
+    kiosk.clock.advance(days=8)
+
+
+def test_a_purge_does_not_report_success_while_a_reader_keeps_the_old_pages(
+    kiosk: Kiosk, kiosk_logging: Path
+) -> None:
+    due(kiosk)
+    with reader(kiosk.db.path):
+        result = purge(kiosk.db, kiosk.catalog, 7, kiosk.clock(), kiosk.audit, wait_s=0.3)
+        assert result.purged == 10
+        assert not result.complete  # honest: the data is still in the file
+        assert leftovers(kiosk.data_dir)
+        assert pending_since(kiosk.db) == kiosk.clock.now
+    log = kiosk_logging.read_text(encoding="utf-8")
+    assert "old content is still in queue.db" in log
+    # The reader is gone: the next purge (nothing new is due) finishes the job.
+    result = purge(kiosk.db, kiosk.catalog, 7, kiosk.clock(), kiosk.audit)
+    assert (result.purged, result.complete) == (0, True)
+    assert leftovers(kiosk.data_dir) == []
+    assert pending_since(kiosk.db) is None
+
+
+def test_a_purge_retries_until_the_reader_is_done(kiosk: Kiosk) -> None:
+    due(kiosk)
+    with reader(kiosk.db.path) as conn:
+        done = threading.Timer(0.5, conn.execute, ("COMMIT",))  # the reader finishes soon
+        done.start()
+        result = purge(kiosk.db, kiosk.catalog, 7, kiosk.clock(), kiosk.audit, wait_s=20)
+        done.join()
+    assert (result.purged, result.complete) == (10, True)
+    assert leftovers(kiosk.data_dir) == []
+
+
+def test_the_command_line_says_when_the_old_data_is_still_there(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "cli-data"
+    for _ in range(3):
+        assert main(["--data-dir", str(data_dir), "submit", *CLI_REPORT]) == 0
+    db = Database(data_dir / "queue.db")
+    outbox = Outbox(db)
+    outbox.record(ItemOutcome(tx.id, "accepted", f"srv-{tx.seq}") for tx in outbox.claim(10))
+    db.close()
+    (data_dir / "kiosk.toml").write_text("[privacy]\nretention_days = 0\n")
+    capsys.readouterr()
+    with reader(data_dir / "queue.db"):
+        code = main(["--data-dir", str(data_dir), "privacy", "purge", "--wait", "0.3"])
+        out, err = capsys.readouterr()
+    assert code == 1
+    assert "purged the personal answers of 3 transactions" in out
+    assert "still in the database file" in err
+    assert len(err.splitlines()) == 1
+    assert main(["--data-dir", str(data_dir), "privacy", "purge"]) == 0  # now it can finish
+    assert "the old content of an earlier purge is gone" in capsys.readouterr().out

@@ -3,9 +3,11 @@ loopback, the diagnostics zip (no secret, no citizen's number), staff accounts."
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,7 +18,7 @@ from kiosk.config import Settings, load_settings, read_overrides
 from kiosk.core import Core
 from kiosk.logs import setup_logging
 from kiosk.staff import StaffMember
-from tests.sync.conftest import Server
+from tests.sync.conftest import REPORT, Server
 from tests.ui.test_staff_signin import ADMIN, make_desk, save_shot
 from ui.admin.desk import StaffDesk
 from ui.admin.diagnostics import redact_line
@@ -274,3 +276,40 @@ def test_leave_kiosk_mode_is_audited(qtbot: QtBot, panel: AdminPanel, desk: Staf
         "sign_out",
         {"leave_kiosk_mode": True},
     )
+
+
+def test_an_incomplete_purge_is_retried_and_shown(
+    qtbot: QtBot, panel: AdminPanel, desk: StaffDesk, kiosk_logging: Path
+) -> None:
+    from kiosk.outbox import ItemOutcome, Outbox
+    from tests.kiosk.test_privacy import reader
+    from ui.maintenance import Maintenance
+
+    core = desk.core
+    privacy = dataclasses.replace(core.settings.privacy, retention_days=0)
+    core.settings = dataclasses.replace(core.settings, privacy=privacy)
+    tx = core.queue.submit("street-lights", REPORT)
+    outbox = Outbox(core.db)
+    outbox.record([ItemOutcome(t.id, "accepted", "srv-1") for t in outbox.claim(10)])
+    maintenance = Maintenance(core, desk.runner, panel)
+    with reader(core.db.path):
+        maintenance.purge()
+        settle(qtbot, desk)
+        assert maintenance.retry.isActive()  # it tries again by itself
+        panel.tabs.setCurrentIndex(2)
+        panel.system_page.load()
+        settle(qtbot, desk)
+        note = panel.system_page.privacy_note
+        assert note.isVisible()
+        assert "still in the database file" in note.text()
+        save_shot(panel, "admin-privacy-pending-en")
+    assert "privacy purge incomplete" in kiosk_logging.read_text(encoding="utf-8")
+    maintenance.purge()  # as the retry timer does
+    settle(qtbot, desk)
+    assert not maintenance.retry.isActive()
+    panel.system_page.load()
+    settle(qtbot, desk)
+    assert not panel.system_page.privacy_note.isVisible()
+    stored = core.queue.get(tx.id)
+    assert stored is not None and stored.purged_at is not None
+    maintenance.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,8 +12,11 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_
+from kiosk.privacy import pending_since
+from kiosk.receipt import format_date, format_time
 from ui.admin.diagnostics import export_diagnostics, recent_log
 from ui.counter.widgets import action, hline, show_message, text_label
+from ui.theme import Role
 
 if TYPE_CHECKING:
     from kiosk.staff import StaffMember
@@ -31,6 +35,10 @@ DIAG_TITLE = N_("Diagnostics")
 DIAG_INTRO = N_(
     "A zip for IT staff: settings, status, versions, the logs (long numbers masked) and the "
     "audit log check. No secrets and no citizens' numbers are in it."
+)
+PRIVACY_PENDING = N_(
+    "Personal answers purged since {since} are still in the database file: another program "
+    "keeps reading it. The kiosk tries again by itself; if this stays, restart the kiosk."
 )
 EXPORT = N_("Export diagnostics")
 EXPORTED = N_("Saved: {path}")
@@ -54,6 +62,9 @@ class SystemPage(QWidget):
         self.sync_note = text_label(name="sync-note")
         self.sync_button = action(on_click=self.on_sync, name="sync-now")
         self.sync_button.setEnabled(False)
+        self.privacy_note = text_label(role=Role.ERROR, name="privacy-pending")
+        self.privacy_note.hide()
+        self._pending_since: dt.datetime | None = None
         self.log_title = text_label(kind="heading")
         self.log = QPlainTextEdit()
         self.log.setObjectName("log-view")
@@ -72,6 +83,7 @@ class SystemPage(QWidget):
         row.addWidget(self.sync_note, 1)
         box.addWidget(self.sync_title)
         box.addLayout(row)
+        box.addWidget(self.privacy_note)
         box.addWidget(hline())
         log_row = QHBoxLayout()
         log_row.addWidget(self.log_title, 1)
@@ -85,9 +97,14 @@ class SystemPage(QWidget):
         self.load()
 
     def load(self) -> None:
-        state = self.desk.core.state
+        state, db = self.desk.core.state, self.desk.core.db
         self.desk.runner.run(state.enrollment, self.set_enrollment)
+        self.desk.runner.run(lambda: pending_since(db), self.set_privacy_pending)
         self.load_log()
+
+    def set_privacy_pending(self, since: dt.datetime | None) -> None:
+        self._pending_since = since
+        self.retranslate()
 
     def set_enrollment(self, enrollment: Enrollment | None) -> None:
         self.enrolled = enrollment is not None
@@ -139,6 +156,12 @@ class SystemPage(QWidget):
             self.sync_note.setText(t(NO_ENGINE))
         else:
             self.sync_note.setText("")
+        since = self._pending_since
+        if since is not None:
+            lang = self.desk.lang
+            shown = f"{format_date(since, lang)} {format_time(since, lang)}"
+            self.privacy_note.setText(t(PRIVACY_PENDING, since=shown))
+        self.privacy_note.setVisible(since is not None)
         self.log_title.setText(t(LOG_TITLE))
         self.refresh_button.setText(t(REFRESH))
         self.diag_title.setText(t(DIAG_TITLE))
