@@ -87,11 +87,12 @@ class KeyboardDock(QObject):
             self._keyboard.attach(None)
             self._keyboard.hide()
 
-    def clear(self) -> None:
-        """The session ended: no target, shift off, hidden."""
+    def clear(self, lang: str) -> None:
+        """The session ended: no target, shift off, the layout of ``lang`` (the kiosk's default
+        language), hidden."""
         self._target = None
         if self._keyboard is not None:
-            self._keyboard.clear()
+            self._keyboard.clear(lang)
             self._keyboard.hide()
 
     def set_theme(self) -> None:

@@ -19,7 +19,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QPaintEvent, QShowEvent
+from PySide6.QtGui import QClipboard, QKeyEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.i18n import N_, is_rtl
@@ -35,6 +35,7 @@ from ui.status import SyncStatus
 from ui.theme import Role, ThemeName
 from ui.widgets.common import label, vbox
 from ui.widgets.timeout import TimeoutOverlay
+from ui.worker import Scope
 
 if TYPE_CHECKING:
     from ui.widgets.keyboard import OnScreenKeyboard
@@ -54,6 +55,15 @@ class ScreenStack(QStackedWidget):
     def minimumSizeHint(self) -> QSize:
         current = self.currentWidget()
         return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
+def clear_clipboard() -> None:
+    """Empty the clipboard (and the X11 selection): the next citizen must not paste what the
+    previous one copied."""
+    clipboard = QApplication.clipboard()
+    clipboard.clear(QClipboard.Mode.Clipboard)
+    if clipboard.supportsSelection():
+        clipboard.clear(QClipboard.Mode.Selection)
 
 
 class MainWindow(QWidget):
@@ -149,6 +159,7 @@ class MainWindow(QWidget):
 
     def move_to(self, target: ScreenId, **params: Any) -> None:
         self.current.leave()
+        self.current.scope.end()  # its results, if any come back, are nobody's now
         screen = self.screen_for(target)
         if screen.styleSheet() != self.ctx.style_sheet:  # hidden during a theme switch
             screen.before_restyle()
@@ -162,6 +173,7 @@ class MainWindow(QWidget):
         self.header.set_home_visible(target not in (ScreenId.HOME, ScreenId.ATTRACT))
         self.header.setVisible(target is not ScreenId.ATTRACT)
         self.failure.hide()
+        screen.scope = Scope(self.ctx.session.scope)
         screen.enter(**params)
         self.update_keyboard(self.focusWidget())
         self.idle.restart()
@@ -170,12 +182,16 @@ class MainWindow(QWidget):
 
     @Slot()
     def end_session(self) -> None:
-        """Wipe everything of this citizen and go home: answers, screens, keyboard, overlay."""
+        """Wipe everything of this citizen and go home: answers, screens, keyboard, overlay,
+        the clipboard, and any background result (a late submit, a receipt not yet printed)
+        still to come back for them."""
         self.overlay.hide()
         if self.staff_entry is not None and self.staff_entry.is_open:
             self.staff_entry.close()  # an idle admin panel ends too
         self.idle.restart()
-        self.dock.clear()
+        self.ctx.session.scope.end()  # first: nothing that comes back now reaches anyone
+        self.dock.clear(self.ctx.settings.ui.language)
+        clear_clipboard()
         focused = self.focusWidget()
         if focused is not None:  # no text box keeps (and re-shows) the keyboard meanwhile
             focused.clearFocus()

@@ -2,13 +2,17 @@
 
 Everything a citizen typed lives here (and in the widgets that show it); :meth:`Session.wipe`
 forgets it all, and the screens' own ``wipe`` clears the widgets. Nothing of one citizen may
-remain for the next.
+remain for the next. Background work for the citizen is owned by :attr:`Session.scope` (or a
+scope inside it): ``wipe`` ends it, so a result that comes back later is dropped
+(``ui.worker``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from ui.worker import Scope
 
 if TYPE_CHECKING:  # the queue module loads SQLAlchemy: not before the first paint
     from kiosk.forms import Answer
@@ -24,6 +28,7 @@ class Session:
     page: int = 0  # index into the visible questions
     changing: bool = False  # came from Check answers through Change: Continue goes back there
     submitted: QueuedTransaction | None = None
+    scope: Scope = field(default_factory=Scope)  # this citizen's background work
 
     def start(self, service_code: str) -> None:
         self.service_code = service_code
@@ -34,6 +39,8 @@ class Session:
         self.submitted = None
 
     def wipe(self, lang: str) -> None:
+        self.scope.end()  # whatever is still running for this citizen comes back to nobody
+        self.scope = Scope()
         self.lang = lang
         self.service_code = None
         self.raw.clear()

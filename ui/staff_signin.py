@@ -1,11 +1,13 @@
-"""Staff sign-in: choose a name, type the PIN; and the hidden ways to reach it.
+"""Staff sign-in: type the name, type the PIN; and the hidden ways to reach it.
 
-:class:`StaffSignIn` comes in two variants. On the touch kiosk (``touch=True``) the active staff
-are large name buttons and the PIN is typed on the numeric on-screen keyboard; at a counter
-(``touch=False``) it is a name field and a PIN field, keyboard first. Either way the PIN is
-checked by :meth:`kiosk.staff.StaffStore.authenticate` on the background runner (scrypt takes
-tens of milliseconds), which also writes the audit entries. A wrong PIN and an unknown (or
-disabled) name get the same words; a lockout says how long to wait, counting down.
+:class:`StaffSignIn` comes in two variants. On the touch kiosk (``touch=True``) the name is typed
+on the on-screen keyboard (Persian or English keys), then the PIN on its numeric pad; at a counter
+(``touch=False``) it is a name field and a PIN field, keyboard first. Neither lists or completes
+staff names: whoever finds the hidden gesture on a public kiosk learns nothing about who works
+there (not even whether a name exists: an unknown name and a wrong PIN get the same words).
+Either way the PIN is checked by :meth:`kiosk.staff.StaffStore.authenticate` on the background
+runner (scrypt takes tens of milliseconds), which also writes the audit entries. A wrong PIN and
+an unknown (or disabled) name get the same words; a lockout says how long to wait, counting down.
 
 :class:`CornerTapDetector` is the hidden gesture of a public kiosk: five taps within 3 s in the
 top-leading corner (20 mm square). :func:`install_staff_shortcut` is the counter machine's way:
@@ -21,14 +23,11 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut, QTouchEvent
 from PySide6.QtWidgets import (
-    QCompleter,
-    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ui.staff")
 
 TITLE = N_("Staff sign-in")
-CHOOSE_NAME = N_("Choose your name")
+NEXT = N_("Next")
 NAME = N_("Name")
 PIN = N_("PIN")
 ENTER_NAME = N_("Enter your name")
@@ -95,7 +94,6 @@ class StaffSignIn(QWidget):
         self.touch = touch
         self.admin_only = admin_only
         self._name = ""
-        self._names: list[str] = []
         self._busy = False
         self._wait_until = 0.0
         self._tick = QTimer(self)
@@ -115,12 +113,13 @@ class StaffSignIn(QWidget):
         self.cancel_button = action(on_click=self.on_cancel, name="cancel")
         self.pin_label = text_label()
         self.name_label = text_label()
-        self.name_hint = text_label()
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("staff-name")
+        self.name_edit.setMaxLength(80)
+        self.chosen_label = text_label(name="staff-name-typed")  # the name, above the PIN
         self.keyboard: OnScreenKeyboard | None = None
         self.back_button: QPushButton | None = None
-        self._name_buttons: list[QPushButton] = []
+        self.next_button: QPushButton | None = None
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.message)
@@ -151,7 +150,8 @@ class StaffSignIn(QWidget):
         self.setTabOrder(self.sign_in_button, self.cancel_button)
 
     def _build_touch(self, box: QVBoxLayout) -> None:
-        from ui.widgets.keyboard import Layout, OnScreenKeyboard
+        """Two steps, one keyboard: the name on the text keys, then the PIN on the number pad."""
+        from ui.widgets.keyboard import OnScreenKeyboard
 
         ctx = self.desk.ctx
         self.setStyleSheet(ctx.style_sheet)
@@ -159,116 +159,140 @@ class StaffSignIn(QWidget):
         box.setContentsMargins(gap * 2, gap * 2, gap * 2, gap * 2)
         box.setSpacing(gap * 2)
         self.pages = QStackedWidget()
-        names_page = QWidget()
-        names_box = QVBoxLayout(names_page)
-        names_box.addWidget(self.name_hint)
-        self.names_grid = QGridLayout()
-        self.names_grid.setSpacing(gap * 2)
-        names_box.addLayout(self.names_grid)
-        names_box.addStretch(1)
+        name_page = QWidget()
+        name_box = QVBoxLayout(name_page)
+        name_box.setSpacing(gap * 2)
+        self.name_label.setBuddy(self.name_edit)
+        name_box.addWidget(self.name_label)
+        name_box.addWidget(self.name_edit)
+        name_box.addStretch(1)
         pin_page = QWidget()
         pin_box = QVBoxLayout(pin_page)
         pin_box.setSpacing(gap * 2)
-        pin_box.addWidget(self.name_label)
+        pin_box.addWidget(self.chosen_label)
         pin_box.addWidget(self.pin_label)
         pin_box.addWidget(self.pin)
-        set_role(self.pin, Role.INPUT)
-        self.keyboard = OnScreenKeyboard(ctx.theme, ctx.lang)
-        self.keyboard.set_layout(Layout.NUMERIC)
-        self.keyboard.attach(self.pin)
-        self.keyboard.enter_pressed.connect(self.on_submit)
-        pin_box.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignHCenter)
         pin_box.addStretch(1)
-        self.pages.addWidget(names_page)
+        for field in (self.pin, self.name_edit):
+            set_role(field, Role.INPUT)
+        self.name_edit.returnPressed.connect(self.on_next)
+        self.pages.addWidget(name_page)
         self.pages.addWidget(pin_page)
         box.addWidget(self.pages, 1)
+        self.keyboard = OnScreenKeyboard(ctx.theme, ctx.lang)
+        self.keyboard.enter_pressed.connect(self.on_enter)
+        box.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignHCenter)
         row = QHBoxLayout()
         row.setSpacing(gap * 3)
         self.back_button = action(on_click=self.on_back, name="back")
+        self.next_button = action(on_click=self.on_next, name="next")
         for button_, role in (
             (self.back_button, Role.SECONDARY),
             (self.cancel_button, Role.SECONDARY),
+            (self.next_button, Role.PRIMARY),
             (self.sign_in_button, Role.PRIMARY),
         ):
             set_role(button_, role)
-            button_.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN box keeps the focus
+            button_.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the text box keeps the focus
         row.addWidget(self.back_button)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
+        row.addWidget(self.next_button)
         row.addWidget(self.sign_in_button)
         box.addLayout(row)
-        for widget in (self.title, self.name_hint, self.name_label, self.pin_label):
+        for widget in (self.title, self.name_label, self.chosen_label, self.pin_label):
             set_role(widget, Role.PAGE)
         set_role(self.message, Role.ERROR)
+        self._show_page(0)
 
-    def _fill_names(self, names: list[str]) -> None:
-        self._names = names
-        if not self.touch:
-            completer = QCompleter(names, self.name_edit)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self.name_edit.setCompleter(completer)
-            return
-        for old in self._name_buttons:
-            self.names_grid.removeWidget(old)
-            old.deleteLater()
-        self._name_buttons = []
-        columns = 3
-        for i, name in enumerate(names):
-            button_ = action(name, partial(self.choose, name), name=f"staff-name-{i}")
-            button_.setAccessibleName(name)
-            button_.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            set_role(button_, Role.TILE)
-            self.names_grid.addWidget(button_, i // columns, i % columns)
-            self._name_buttons.append(button_)
-        if not names:
+    def _show_page(self, index: int) -> None:
+        """The name step (text keys, in the session's language) or the PIN step (numbers)."""
+        from ui.widgets.keyboard import Layout
+
+        self.pages.setCurrentIndex(index)
+        keyboard = self.keyboard
+        assert keyboard is not None
+        lang = self.desk.lang
+        if index == 0:
+            keyboard.set_layout(Layout.FA if lang == "fa" else Layout.EN, lang)
+            keyboard.attach(self.name_edit)
+            self.name_edit.setFocus()
+        else:
+            keyboard.set_layout(Layout.NUMERIC, lang)
+            keyboard.attach(self.pin)
+            self.pin.setFocus()
+        self._update_buttons()
+
+    def _check_accounts(self, any_active: bool) -> None:
+        if not any_active:
             show_message(self.message, self.desk.t(NO_STAFF), error=True)
 
     # -- the interface -----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Start again: no name, no PIN, the list of active staff read afresh."""
+        """Start again: no name, no PIN. Says so if there are no staff accounts at all (and
+        never which ones there are)."""
         self._name = ""
         self.pin.clear()
         self.name_edit.clear()
         if not self._waiting():
             show_message(self.message, "")
-        if self.touch:
-            self.pages.setCurrentIndex(0)
-        self._update_buttons()
         staff = self.desk.staff
 
-        def work() -> list[str]:
-            return [m.name for m in staff.list() if m.active]
+        def work() -> bool:
+            return any(m.active for m in staff.list())
 
-        self.desk.runner.run(work, on_success=self._fill_names)
-        (self.pin if self.touch else self.name_edit).setFocus()
+        self.desk.runner.run(work, on_success=self._check_accounts, owner=self)
+        if self.touch:
+            self._show_page(0)
+        else:
+            self._update_buttons()
+            self.name_edit.setFocus()
 
     def choose(self, name: str) -> None:
-        """A name was chosen (touch): ask for the PIN."""
+        """The name is typed (touch): ask for the PIN."""
         self._name = name
-        self.name_label.setText(name)
+        self.name_edit.setText(name)
+        self.chosen_label.setText(name)
         self.pin.clear()
         if self.touch:
-            self.pages.setCurrentIndex(1)
+            self._show_page(1)
         self._update_buttons()
         self.pin.setFocus()
 
-    def names(self) -> list[str]:
-        return list(self._names)
+    @Slot()
+    def on_next(self) -> None:
+        name = self.name_edit.text().strip()
+        if not name:
+            show_message(self.message, self.desk.t(ENTER_NAME), error=True)
+            self.name_edit.setFocus()
+            return
+        if not self._waiting():
+            show_message(self.message, "")
+        self.choose(name)
+
+    @Slot()
+    def on_enter(self) -> None:
+        """The on-screen keyboard's Enter: Next on the name step, Sign in on the PIN step."""
+        if self.touch and self.pages.currentIndex() == 0:
+            self.on_next()
+        else:
+            self.on_submit()
 
     @Slot(str)
     def retranslate(self, _lang: str = "") -> None:
         t = self.desk.t
         self.title.setText(t(TITLE))
-        self.name_hint.setText(t(CHOOSE_NAME))
-        self.name_label.setText(self._name if self.touch else t(NAME))
+        self.name_label.setText(t(ENTER_NAME) if self.touch else t(NAME))
         self.pin_label.setText(t(PIN))
         self.sign_in_button.setText(t(SIGN_IN))
         self.cancel_button.setText(t(CANCEL))
         if self.back_button is not None:
             self.back_button.setText(t(BACK))
-        if self.keyboard is not None:
-            self.keyboard.set_language(self.desk.lang)
+        if self.next_button is not None:
+            self.next_button.setText(t(NEXT))
+        if self.keyboard is not None and self.touch:
+            self._show_page(self.pages.currentIndex())  # the keys of the new language
         self.pin.setAccessibleName(t(PIN))
         self.name_edit.setAccessibleName(t(NAME))
         if self._waiting():
@@ -284,7 +308,9 @@ class StaffSignIn(QWidget):
         pin = self.pin.text()
         t = self.desk.t
         if not name:
-            show_message(self.message, t(CHOOSE_NAME if self.touch else ENTER_NAME), error=True)
+            show_message(self.message, t(ENTER_NAME), error=True)
+            if self.touch:
+                self._show_page(0)
             self.name_edit.setFocus()
             return
         if not pin.strip():
@@ -296,7 +322,7 @@ class StaffSignIn(QWidget):
         show_message(self.message, t(SIGNING_IN))
         staff = self.desk.staff
         self.desk.runner.run(
-            lambda: staff.authenticate(name, pin), self._on_success, self._on_failure
+            lambda: staff.authenticate(name, pin), self._on_success, self._on_failure, owner=self
         )
 
     def _on_success(self, member: StaffMember) -> None:
@@ -304,7 +330,7 @@ class StaffSignIn(QWidget):
         self.pin.clear()
         if self.admin_only and not member.is_admin:
             staff = self.desk.staff
-            self.desk.runner.run(lambda: staff.sign_out(member))
+            self.desk.runner.run(lambda: staff.sign_out(member))  # whatever becomes of this
             show_message(self.message, self.desk.t(ADMINS_ONLY), error=True)
             self._update_buttons()
             return
@@ -354,20 +380,27 @@ class StaffSignIn(QWidget):
     def _update_buttons(self) -> None:
         ready = not self._busy and not self._waiting()
         self.sign_in_button.setEnabled(ready and (bool(self._name) or not self.touch))
-        if self.back_button is not None:
-            self.back_button.setVisible(self.touch and self.pages.currentIndex() == 1)
+        if self.touch:
+            on_pin = self.pages.currentIndex() == 1
+            assert self.back_button is not None
+            assert self.next_button is not None
+            self.back_button.setVisible(on_pin)
+            self.sign_in_button.setVisible(on_pin)
+            self.next_button.setVisible(not on_pin)
 
     @Slot()
     def on_back(self) -> None:
+        """Back to the name (kept, to correct it)."""
         self._name = ""
         self.pin.clear()
         if self.touch:
-            self.pages.setCurrentIndex(0)
+            self._show_page(0)
         self._update_buttons()
 
     @Slot()
     def on_cancel(self) -> None:
         self.pin.clear()
+        self.name_edit.clear()
         self._name = ""
         self.cancelled.emit()
 

@@ -38,17 +38,21 @@ def open_with_shortcut(qtbot: QtBot, kiosk: Kiosk) -> None:
     qtbot.waitUntil(lambda: kiosk.staff is not None and kiosk.staff.is_open)
 
 
-def sign_in(qtbot: QtBot, driver: Driver, pin: str) -> None:
-    def names() -> list[QAbstractButton]:
-        return [
-            b
-            for b in driver.window.findChildren(QAbstractButton)
-            if b.isVisible() and "مدیر" in b.text()
-        ]
-
-    qtbot.waitUntil(lambda: bool(names()), timeout=5000)  # the list loads off the UI thread
-    driver.tap_widget(names()[0])
+def sign_in(qtbot: QtBot, driver: Driver, pin: str, name: str = "مدیر") -> None:
     overlay = driver.kiosk.staff.overlay  # type: ignore[union-attr]
+
+    def key(text: str) -> QAbstractButton:
+        keys = [b for b in overlay.findChildren(QAbstractButton) if b.isVisible()]
+        return next(b for b in keys if b.text() == text or b.objectName() == text)
+
+    qtbot.waitUntil(
+        lambda: any(
+            b.text() == name[0] for b in overlay.findChildren(QAbstractButton) if b.isVisible()
+        )
+    )
+    for letter in name:  # typed on the sign-in's Persian keys: no list of names is shown
+        driver.tap_widget(key(letter))
+    driver.tap_widget(key("next"))
     for digit in pin:  # the sign-in's own PIN pad (Persian digits in a Persian session)
         wanted = {digit, to_persian_digits(digit)}
         qtbot.waitUntil(

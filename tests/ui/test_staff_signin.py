@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Settings
@@ -82,18 +82,58 @@ def sign_in_widget(qtbot: QtBot, desk: StaffDesk, **kwargs: bool) -> StaffSignIn
     widget.resize(1280, 900)
     widget.show()
     widget.reset()
-    qtbot.waitUntil(lambda: len(widget.names()) == 2)
+    qtbot.waitUntil(lambda: not desk.runner.busy)
     return widget
+
+
+def tap_keys(qtbot: QtBot, widget: StaffSignIn, text: str) -> None:
+    """Type ``text`` on the sign-in's own on-screen keys, as a finger would."""
+    assert widget.keyboard is not None
+    for ch in text:
+        keys = [
+            b
+            for b in widget.keyboard.findChildren(QPushButton)
+            if b.isVisible() and (b.text() == ch or (ch == " " and b.objectName() == "key-space"))
+        ]
+        assert keys, f"no key {ch!r}"
+        qtbot.mouseClick(keys[0], Qt.MouseButton.LeftButton)
+
+
+def every_text(root: QWidget) -> str:
+    parts = []
+    for w in [root, *root.findChildren(QWidget)]:
+        parts += [w.accessibleName(), w.toolTip()]
+        if isinstance(w, QLabel | QAbstractButton | QLineEdit):
+            parts.append(w.text())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("touch", [True, False])
+def test_the_sign_in_shows_no_staff_name(qtbot: QtBot, desk: StaffDesk, touch: bool) -> None:
+    """Whoever taps the corner five times learns nothing about who works here."""
+    widget = sign_in_widget(qtbot, desk, touch=touch)
+    qtbot.keyClicks(widget.name_edit, "s")  # nothing completes a name either
+    qtbot.wait(50)
+    for name in (ADMIN, CLERK, *ADMIN.split(), *CLERK.split()):
+        assert name not in every_text(widget)
+    assert widget.name_edit.completer() is None
+    kind = "touch" if touch else "counter"
+    save_shot(widget, f"signin-{kind}-name-en")
+    desk.ctx.set_language("fa")  # the keys follow the language, mirrored
+    assert ADMIN not in every_text(widget)
+    save_shot(widget, f"signin-{kind}-name-fa")
 
 
 def test_touch_sign_in_with_the_right_pin(qtbot: QtBot, desk: StaffDesk) -> None:
     widget = sign_in_widget(qtbot, desk, touch=True)
-    buttons = [b for b in widget.findChildren(QPushButton) if b.objectName() == "staff-name-0"]
-    assert buttons[0].text() == CLERK  # names in order, only the active ones
-    save_shot(widget, "signin-names-en")
-    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert widget.name_edit.hasFocus()
+    tap_keys(qtbot, widget, CLERK.lower())  # names are not case-sensitive
+    qtbot.mouseClick(widget.next_button, Qt.MouseButton.LeftButton)
+    assert widget.pages.currentIndex() == 1
     assert widget.pin.echoMode() is widget.pin.EchoMode.Password
-    qtbot.keyClicks(widget.pin, CLERK_PIN)
+    tap_keys(qtbot, widget, CLERK_PIN)  # on the number pad now
+    assert widget.pin.text() == CLERK_PIN
+    save_shot(widget, "signin-pin-en")
     with qtbot.waitSignal(widget.signed_in, timeout=5000) as blocker:
         qtbot.mouseClick(widget.sign_in_button, Qt.MouseButton.LeftButton)
     member = blocker.args[0]

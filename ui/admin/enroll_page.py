@@ -130,7 +130,7 @@ class EnrollPage(QWidget):
 
     def load(self) -> None:
         state = self.desk.core.state
-        self.desk.runner.run(state.enrollment, self._on_loaded)
+        self.desk.runner.run(state.enrollment, self._on_loaded, owner=self)
 
     def _on_loaded(self, enrollment: Enrollment | None) -> None:
         self._current = enrollment
@@ -169,7 +169,7 @@ class EnrollPage(QWidget):
             )
             show_message(self.message, text)
 
-        self.desk.runner.run(lambda: test_connection(url), done, self._failed)
+        self.desk.runner.run(lambda: test_connection(url), done, self._failed, owner=self)
 
     @Slot()
     def on_enroll(self) -> None:
@@ -193,7 +193,7 @@ class EnrollPage(QWidget):
             show_message(self.message, desk.t(DONE, number=f"{enrollment.kiosk_number:04d}"))
             self.enrolled.emit(enrollment)
 
-        desk.runner.run(lambda: enroll(desk, member, url, token), done, self._failed)
+        desk.runner.run(lambda: enroll(desk, member, url, token), done, self._failed, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         from sync.client import AuthFailed, Refused, SyncError

@@ -137,7 +137,7 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         settings = self.desk.settings
-        self.desk.runner.run(lambda: current_values(settings), self._on_loaded)
+        self.desk.runner.run(lambda: current_values(settings), self._on_loaded, owner=self)
 
     def _on_loaded(self, values: dict[str, str]) -> None:
         self.values = values
@@ -200,7 +200,7 @@ class SettingsPage(QWidget):
             self.save_button.setEnabled(True)
             show_message(self.message, str(exc), error=True)
 
-        desk.runner.run(lambda: save(desk, member, changes), done, failed)
+        desk.runner.run(lambda: save(desk, member, changes), done, failed, owner=self)
 
     def retranslate(self) -> None:
         t = self.desk.t

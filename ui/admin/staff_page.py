@@ -87,7 +87,7 @@ class StaffPage(QWidget):
         self.load()
 
     def load(self) -> None:
-        self.desk.runner.run(self.desk.staff.list, self._on_loaded)
+        self.desk.runner.run(self.desk.staff.list, self._on_loaded, owner=self)
 
     def _on_loaded(self, accounts: list[StaffMember]) -> None:
         self.accounts = accounts
@@ -124,7 +124,7 @@ class StaffPage(QWidget):
             show_message(self.message, desk.t(done_msgid, name=name))
             self.load()
 
-        desk.runner.run(work, done, self._failed)
+        desk.runner.run(work, done, self._failed, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         from kiosk.staff import StaffError

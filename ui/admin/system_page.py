@@ -98,8 +98,8 @@ class SystemPage(QWidget):
 
     def load(self) -> None:
         state, db = self.desk.core.state, self.desk.core.db
-        self.desk.runner.run(state.enrollment, self.set_enrollment)
-        self.desk.runner.run(lambda: pending_since(db), self.set_privacy_pending)
+        self.desk.runner.run(state.enrollment, self.set_enrollment, owner=self)
+        self.desk.runner.run(lambda: pending_since(db), self.set_privacy_pending, owner=self)
         self.load_log()
 
     def set_privacy_pending(self, since: dt.datetime | None) -> None:
@@ -119,7 +119,7 @@ class SystemPage(QWidget):
             bar = self.log.verticalScrollBar()
             bar.setValue(bar.maximum())
 
-        self.desk.runner.run(lambda: recent_log(settings), show)
+        self.desk.runner.run(lambda: recent_log(settings), show, owner=self)
 
     @Slot()
     def on_sync(self) -> None:
@@ -142,7 +142,7 @@ class SystemPage(QWidget):
                 raise exc
             show_message(self.diag_message, desk.t(NOT_EXPORTED, error=str(exc)), error=True)
 
-        desk.runner.run(lambda: export_diagnostics(desk, member), done, failed)
+        desk.runner.run(lambda: export_diagnostics(desk, member), done, failed, owner=self)
 
     def retranslate(self) -> None:
         t = self.desk.t

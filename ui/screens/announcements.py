@@ -48,9 +48,10 @@ class AnnouncementsScreen(Screen):
     def enter(self, **params: Any) -> None:
         self.page = 0
         self.loaded = False
+        scope = self.scope
         self.ctx.when_core(
             lambda _core: self.ctx.runner.run(
-                self.ctx.announcements.current, on_success=self.on_loaded
+                self.ctx.announcements.current, on_success=self.on_loaded, owner=scope
             )
         )
         self.retranslate()

@@ -2,7 +2,8 @@
 
 Each screen is one module and one :class:`Screen` subclass. The main window builds a screen the
 first time it is needed, moves between them with :class:`ScreenId` values (never strings) and
-calls the hooks: ``enter`` when a screen becomes current, ``leave`` when it stops being current,
+calls the hooks: ``enter`` when a screen becomes current (with a new :attr:`Screen.scope` for the
+background work of this visit), ``leave`` when it stops being current (the scope ends),
 ``retranslate`` after a language switch, ``before_restyle`` and ``apply_theme`` around a theme or
 text-size switch, and ``wipe`` when a session ends.
 
@@ -21,6 +22,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from ui.context import UiContext
+from ui.worker import Scope
 
 
 class ScreenId(Enum):
@@ -46,6 +48,9 @@ class Screen(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # Owns the background work of one visit (the main window renews it at each entry and
+        # ends it when the screen is left), inside the citizen's session.
+        self.scope = Scope(ctx.session.scope)
         self.setObjectName("screen")
         self.setStyleSheet(ctx.style_sheet)  # before the children exist: nothing to re-polish
 

@@ -132,9 +132,15 @@ class CheckScreen(Screen):
         self.ctx.session.changing = False
         self._errors = []
         self.failure.hide()
-        self.sending = False
-        self.send.setEnabled(True)
+        self._set_sending(False)
         self.retranslate()
+
+    def _set_sending(self, sending: bool) -> None:
+        """While the request is being saved the page stays: Send, Back and every Change wait
+        (leaving would drop the result, and the citizen might send it twice)."""
+        self.sending = sending
+        for control in (self.send, self.back, *(row.change for row in self._rows)):
+            control.setEnabled(not sending)
 
     def wipe(self) -> None:
         for row in self._rows:
@@ -144,6 +150,7 @@ class CheckScreen(Screen):
         self._errors = []
         self.summary.show_errors([])
         self.failure.hide()
+        self._set_sending(False)
 
     def on_change(self, key: str) -> None:
         session = self.ctx.session
@@ -161,10 +168,10 @@ class CheckScreen(Screen):
     def on_send(self) -> None:
         if self.sending:
             return  # one tap, one submission
-        self.sending = True
-        self.send.setEnabled(False)
+        self._set_sending(True)
         session = self.ctx.session
         code, answers, lang = self.service.code, dict(session.cleaned), session.lang
+        scope = self.scope  # this visit, in this citizen's session: a late result is dropped
 
         def submit(core: Core) -> None:
             from kiosk.models import Channel
@@ -173,6 +180,7 @@ class CheckScreen(Screen):
                 lambda: core.queue.submit(code, answers, channel=Channel.KIOSK, lang=lang),
                 on_success=self.on_submitted,
                 on_failure=self.on_failed,
+                owner=scope,
             )
 
         self.ctx.when_core(submit)  # the database opens just after start-up
@@ -182,13 +190,12 @@ class CheckScreen(Screen):
         session.raw.clear()
         session.cleaned.clear()  # the answers are on disk now; keep none in memory
         session.submitted = tx
-        self.sending = False
+        self._set_sending(False)
         self.ctx.sync_now()  # deliver it now if the city server is reachable
         self.go(ScreenId.CONFIRMATION)
 
     def on_failed(self, exc: BaseException) -> None:
-        self.sending = False
-        self.send.setEnabled(True)
+        self._set_sending(False)
         if isinstance(exc, ValidationFailed):
             self._errors = [(e.key, e) for e in exc.errors]
             self.retranslate()

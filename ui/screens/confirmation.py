@@ -68,6 +68,7 @@ class ConfirmationScreen(Screen):
 
     def enter(self, **params: Any) -> None:
         self._printer_message = None
+        self.printing = False  # a print of an earlier visit, if any, came back to nobody
         self.retranslate()
         if params.get("print", True):
             self.on_print(reprint=False)
@@ -77,6 +78,7 @@ class ConfirmationScreen(Screen):
             widget.clear()
         self.qr.clear()
         self._printer_message = None
+        self.printing = False
 
     def receipt(self, reprint: bool) -> Receipt | None:
         tx = self.ctx.session.submitted
@@ -99,12 +101,14 @@ class ConfirmationScreen(Screen):
         self.printing = True
         self._set_printer_message(N_("Printing your receipt…"))
         printer = self.ctx.printer
+        scope = self.scope  # ended when the citizen leaves: a print still waiting never starts
 
         def start() -> None:
             self.ctx.runner.run(
                 lambda: printer.print_receipt(receipt),
                 on_success=self.on_printed,
                 on_failure=self.on_print_failed,
+                owner=scope,
             )
 
         # Drawing the receipt on the runner's thread holds Python's lock most of the time: it

@@ -107,9 +107,10 @@ class TrackScreen(Screen):
         except InvalidTrackingCode as exc:
             self.show_error(exc.reason)
             return
+        scope = self.scope
         self.ctx.when_core(
             lambda core: self.ctx.runner.run(
-                lambda: core.queue.get(code.code), on_success=self.on_found
+                lambda: core.queue.get(code.code), on_success=self.on_found, owner=scope
             )
         )
 
@@ -118,9 +119,10 @@ class TrackScreen(Screen):
         shown = self.found
         if shown is None:
             return
+        scope = self.scope  # this citizen's visit: another's search never gets it
         self.ctx.when_core(
             lambda core: self.ctx.runner.run(
-                lambda: core.queue.get(shown.id), on_success=self._on_refreshed
+                lambda: core.queue.get(shown.id), on_success=self._on_refreshed, owner=scope
             )
         )
 

@@ -156,10 +156,13 @@ class OnScreenKeyboard(QWidget):
             self._frame_sheet = sheet
             self.setStyleSheet(self._sheet())
 
-    def clear(self) -> None:
-        """Forget the session: shift off, no target. The layout is left to the next screen."""
+    def clear(self, lang: str | None = None) -> None:
+        """Forget the session: shift off, no target and, given the next session's ``lang``,
+        that language's text layout (nothing shows what the previous citizen switched to)."""
         self._set_shift(False)
         self._target = None
+        if lang is not None:
+            self.set_layout(Layout.FA if lang == "fa" else Layout.EN, lang)
 
     # -- panels ----------------------------------------------------------------------------
 
