@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cityserver.db import lock_cursor
 from cityserver.models import Request, StatusEvent
 from kiosk.timeutil import iso
-from kiosk.tracking import format_tracking_code, parse_tracking_code
+from kiosk.tracking import InvalidTrackingCode, format_tracking_code, parse_tracking_code
 from sync import protocol
 
 DEFAULT_PAGE: Final = 500
@@ -64,7 +64,7 @@ def status_page(session: Session, kiosk_id: str, since: int, limit: int) -> prot
 
 
 def find_requests(session: Session, ref: str) -> list[Request]:
-    """Requests by UUID, or by tracking code (codes are unique per kiosk, not globally).
+    """Requests by UUID, or by tracking code (unique: at most one request).
 
     Raises ``ValueError`` (from the tracking code parser) when ``ref`` is neither.
     """
@@ -106,6 +106,14 @@ def set_status(
     return session.get_one(StatusEvent, seq)
 
 
+def display_code(code: str) -> str:
+    """The code grouped for people; a code set aside by a migration (``!REF``) as it is."""
+    try:
+        return format_tracking_code(code)
+    except InvalidTrackingCode:
+        return code
+
+
 def list_query(status: str | None, limit: int) -> Select[Request]:
     query = select(Request).order_by(Request.received_at.desc(), Request.server_ref.desc())
     if status is not None:
@@ -118,7 +126,7 @@ def summary(request: Request, kiosk_name: str | None = None) -> dict[str, Any]:
     return {
         "id": request.id,
         "tracking_code": request.tracking_code,
-        "display_code": format_tracking_code(request.tracking_code),
+        "display_code": display_code(request.tracking_code),
         "server_ref": request.server_ref,
         "service_code": request.service_code,
         "channel": request.channel,

@@ -3,8 +3,13 @@
 A transaction's UUID is the ``requests`` primary key. Rows go in with ``INSERT ... ON CONFLICT
 DO NOTHING RETURNING id``, sorted by id (so two processes inserting the same rows take their locks
 in the same order), and whatever did not go in is read back: a row with that id means
-``duplicate``; no such row means another unique key refused it, which can only be a survey's
-``survey_key`` (``already_answered``). Nothing is checked first and inserted second.
+``duplicate``; no such row means another unique key refused it: the tracking code (another
+request has it: ``tracking_code_taken``) or a survey's ``survey_key`` (``already_answered``).
+Nothing is checked first and inserted second.
+
+Before that, each item's claims are checked against the kiosk that signed the batch
+(:func:`cityserver.validation.check_claims`): its kiosk number is the signer's, its tracking
+code the one its number and seq make. Comparisons of values already in hand: no query.
 
 An item whose id is already stored answers ``duplicate`` whatever its answers: an item refused by
 the checks (its service gone from the catalog, say) is looked up too, so a retry of an accepted
@@ -26,6 +31,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from cityserver.auth import KioskIdentity
 from cityserver.catalogs import CatalogStore
 from cityserver.db import insert_ignore_returning, next_values
 from cityserver.models import Request
@@ -33,6 +39,7 @@ from cityserver.validation import (
     Rejected,
     WireItem,
     check_answers,
+    check_claims,
     find_service,
     item_id,
     parse_item,
@@ -48,6 +55,11 @@ REQUESTS: Final = cast(Table, Request.__table__)
 ALREADY_ANSWERED: Final = Rejected(
     protocol.REJECT_ALREADY_ANSWERED, "this national code has already answered this survey"
 )
+CODE_TAKEN: Final = Rejected(
+    protocol.REJECT_TRACKING_CODE_TAKEN,
+    "another request already has this tracking code (this kiosk number and seq): a kiosk never "
+    "issues a code twice; was an older copy of the kiosk's queue put back?",
+)
 
 
 def _existing_refs(session: Session, ids: Sequence[str]) -> dict[str, str]:
@@ -56,6 +68,15 @@ def _existing_refs(session: Session, ids: Sequence[str]) -> dict[str, str]:
         chunk = list(ids[start : start + CHUNK])
         rows = session.execute(select(Request.id, Request.server_ref).where(Request.id.in_(chunk)))
         found.update({rid: ref for rid, ref in rows})
+    return found
+
+
+def _taken_codes(session: Session, codes: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(codes), CHUNK):
+        chunk = list(codes[start : start + CHUNK])
+        rows = session.execute(select(Request.tracking_code).where(Request.tracking_code.in_(chunk)))
+        found.update(rows.scalars())
     return found
 
 
@@ -115,11 +136,12 @@ class CheckedBatch:
 def check_batch(
     session: Session,
     catalogs: CatalogStore,
-    kiosk_id: str,
+    kiosk: KioskIdentity,
     raw_items: Sequence[object],
     now: datetime,
 ) -> CheckedBatch:
-    """Check every item's shape, service and answers (reading only the catalogs).
+    """Check every item's shape, its claims about the kiosk, its service and its answers
+    (reading only the catalogs).
 
     Run it outside the write transaction: the checks are most of a push's work, and SQLite
     has one writer at a time.
@@ -127,6 +149,7 @@ def check_batch(
     checked = CheckedBatch(len(raw_items))
     first_at = checked.first_at
     batch_keys: set[str] = set()
+    batch_codes: set[str] = set()
     current = catalogs.current(session)
     by_version: dict[str, list[Catalog]] = {}
     for i, raw in enumerate(raw_items):
@@ -140,6 +163,10 @@ def check_batch(
             continue
         first_at[item.id] = i
         try:
+            check_claims(item, kiosk.number)
+            if item.tracking_code in batch_codes:  # two ids, one code: the first one wins
+                raise CODE_TAKEN
+            batch_codes.add(item.tracking_code)
             candidates = by_version.get(item.catalog_version)
             if candidates is None:
                 candidates = catalogs.for_item(session, item.catalog_version, current)
@@ -155,7 +182,7 @@ def check_batch(
                 checked.refused.append((i, item.id, ALREADY_ANSWERED))
                 continue
             batch_keys.add(key)
-        checked.new_rows.append((i, row_values(item, kiosk_id, answers, key, now)))
+        checked.new_rows.append((i, row_values(item, kiosk.id, answers, key, now)))
     return checked
 
 
@@ -168,6 +195,11 @@ def store_batch(session: Session, checked: CheckedBatch) -> list[protocol.ItemRe
     inserted = insert_requests(session, [values for _i, values in new_rows])
     lost = [values["id"] for _i, values in new_rows if values["id"] not in inserted]
     stored = _existing_refs(session, lost + [rid for _i, rid, _why in checked.refused])
+    # A new row that did not go in, under an id not stored: another unique key refused it,
+    # its tracking code or its survey key (one query, and only when that happened at all).
+    refused_by_key = set(lost).difference(stored)
+    unexplained = [v["tracking_code"] for _i, v in new_rows if v["id"] in refused_by_key]
+    taken = _taken_codes(session, unexplained) if unexplained else set()
     for i, values in new_rows:
         rid = values["id"]
         if rid in inserted:
@@ -175,7 +207,9 @@ def store_batch(session: Session, checked: CheckedBatch) -> list[protocol.ItemRe
         elif rid in stored:  # stored before, or by another process a moment ago
             results[i] = {"id": rid, "status": protocol.DUPLICATE, "server_ref": stored[rid]}
         else:
-            results[i] = _rejected(rid, ALREADY_ANSWERED)
+            why = CODE_TAKEN if values["tracking_code"] in taken else ALREADY_ANSWERED
+            results[i] = _rejected(rid, why)
+            log.info("rejected %s: %s", rid, why.reason)
     for i, rid, why in checked.refused:
         if rid in stored:
             results[i] = {"id": rid, "status": protocol.DUPLICATE, "server_ref": stored[rid]}
@@ -197,12 +231,12 @@ def store_batch(session: Session, checked: CheckedBatch) -> list[protocol.ItemRe
 def process_batch(
     session: Session,
     catalogs: CatalogStore,
-    kiosk_id: str,
+    kiosk: KioskIdentity,
     raw_items: Sequence[object],
     now: datetime,
 ) -> list[protocol.ItemResult]:
     """One result per item, in order: accepted (new), duplicate (stored before) or rejected."""
-    return store_batch(session, check_batch(session, catalogs, kiosk_id, raw_items, now))
+    return store_batch(session, check_batch(session, catalogs, kiosk, raw_items, now))
 
 
 def _rejected(rid: str, exc: Rejected) -> protocol.ItemResult:

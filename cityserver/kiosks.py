@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from cityserver.db import Database
 from cityserver.models import EnrollmentToken, Kiosk
 from kiosk.timeutil import iso
+from kiosk.tracking import MAX_STATION_NUMBER
 from kiosk.uuid7 import uuid7
 from sync import protocol
 
-MAX_KIOSK_NUMBER: Final = 9998  # 9999 is the Open311 channel's number in tracking codes
-OPEN311_KIOSK_NUMBER: Final = 9999
+# 9999 is the Open311 channel's number in tracking codes, 0 no kiosk's: kiosks get 1..9998.
+MAX_KIOSK_NUMBER: Final = MAX_STATION_NUMBER
 
 # Why an enrollment was refused (the "code" of the error body).
 ENROLL_UNKNOWN_TOKEN: Final = "unknown_token"  # 401

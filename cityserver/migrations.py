@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import (
     BigInteger,
@@ -43,6 +43,7 @@ from sqlalchemy import (
 
 from cityserver.coltypes import BigId, JSONType, UTCDateTime
 from kiosk.timeutil import utcnow
+from kiosk.tracking import OPEN311_KIOSK_NUMBER, make_tracking_code
 
 log = logging.getLogger("cityserver.db")
 
@@ -188,7 +189,72 @@ def _v1(conn: Connection) -> None:
         conn.execute(counters.insert(), [{"name": n, "value": 0} for n in SEQUENCES])
 
 
-STEPS: Final[tuple[Step, ...]] = (Step(1, "initial schema (v1)", _v1),)
+QUARANTINE_PREFIX: Final = "!"
+
+
+def _v2(conn: Connection) -> None:
+    """Tracking codes become unique: one kiosk number and seq, one request.
+
+    Before this step the server believed a kiosk's claims, so a database may hold several
+    requests with one code (a kiosk that pushed another's number, or a code that disagrees with
+    its number and seq). Of each such group the rightful request keeps the code: the one whose
+    code its own kiosk's number and seq make (an Open311 filing: 9999 and the server's seq),
+    the earliest received first. Every other one keeps its row, its answers and its UUID, and
+    gets the code ``!`` + its server reference, which no kiosk can type or issue; staff find
+    it by its UUID (``cityserver requests show UUID``).
+    """
+    duplicated = list(
+        conn.execute(
+            text("SELECT tracking_code FROM requests GROUP BY tracking_code HAVING count(*) > 1")
+        ).scalars()
+    )
+    moved = 0
+    for code in duplicated:
+        rows = conn.execute(
+            text(
+                "SELECT r.id, r.kiosk_number, r.kiosk_seq, r.channel, r.received_at, "
+                "r.server_ref, k.number FROM requests r LEFT JOIN kiosks k ON k.id = r.kiosk_id "
+                "WHERE r.tracking_code = :code"
+            ),
+            {"code": code},
+        ).all()
+
+        def rightful(row: Any, code: str = code) -> bool:
+            _id, number, seq, channel, _at, _ref, signer = row
+            if make_tracking_code_or_none(number, seq) != code:
+                return False
+            if channel == "open311":
+                return bool(number == OPEN311_KIOSK_NUMBER and signer is None)
+            return bool(signer == number)
+
+        ranked = sorted(rows, key=lambda r: (not rightful(r), str(r[4]), len(r[5]), r[5]))
+        for row in ranked[1:]:
+            conn.execute(
+                text("UPDATE requests SET tracking_code = :new WHERE id = :id"),
+                {"new": QUARANTINE_PREFIX + str(row[5]), "id": row[0]},
+            )
+            moved += 1
+    if moved:
+        log.warning(
+            "%d request(s) shared a tracking code with another one; each now has the code "
+            "'!' + its server reference (find them with: cityserver requests list)",
+            moved,
+        )
+    conn.execute(text("DROP INDEX ix_requests_tracking_code"))
+    conn.execute(text("CREATE UNIQUE INDEX ix_requests_tracking_code ON requests (tracking_code)"))
+
+
+def make_tracking_code_or_none(number: int, seq: int) -> str | None:
+    try:
+        return make_tracking_code(number, seq)
+    except (TypeError, ValueError):
+        return None
+
+
+STEPS: Final[tuple[Step, ...]] = (
+    Step(1, "initial schema (v1)", _v1),
+    Step(2, "tracking codes unique", _v2),
+)
 LATEST: Final = STEPS[-1].version
 
 

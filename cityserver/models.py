@@ -75,7 +75,7 @@ class Request(Base):
     kiosk_id: Mapped[str | None] = mapped_column(ForeignKey("kiosks.id"))  # null: Open311
     kiosk_number: Mapped[int] = mapped_column(Integer)
     kiosk_seq: Mapped[int] = mapped_column(BigInteger)  # up to kiosk.tracking.MAX_SEQ
-    tracking_code: Mapped[str] = mapped_column(String(20), index=True)  # not globally unique
+    tracking_code: Mapped[str] = mapped_column(String(20), index=True, unique=True)
     service_code: Mapped[str] = mapped_column(String(40), index=True)
     catalog_version: Mapped[str] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]]

@@ -18,7 +18,16 @@ from typing import Any, Final, NamedTuple
 
 from kiosk.catalog import Catalog, Service, ServiceKind, UnknownService
 from kiosk.forms import Answer, ValidationFailed, clean_answers
-from kiosk.tracking import MAX_KIOSK_NUMBER, MAX_SEQ, InvalidTrackingCode, parse_tracking_code
+from kiosk.tracking import (
+    KIOSK_DIGITS,
+    MAX_KIOSK_NUMBER,
+    MAX_SEQ,
+    NO_KIOSK_NUMBER,
+    OPEN311_KIOSK_NUMBER,
+    InvalidTrackingCode,
+    make_tracking_code,
+    parse_tracking_code,
+)
 from sync import protocol
 
 MAX_ERRORS_SHOWN: Final = 3
@@ -148,6 +157,34 @@ def parse_item(raw: object) -> WireItem:
             else canonical_uuid(raw["replaces_id"], "replaces_id")
         ),
     )
+
+
+def check_claims(item: WireItem, kiosk_number: int) -> None:
+    """What the item says about where it comes from must be true of the kiosk that signed it.
+
+    Its ``kiosk_number`` is the signing kiosk's (never 0000, no kiosk's, or 9999, the number of
+    the server's own Open311 filings), and its tracking code is the one that number and its
+    ``seq`` make. (That no other request has the code, the database decides.)
+    """
+    number = item.kiosk_number
+    if number in (NO_KIOSK_NUMBER, OPEN311_KIOSK_NUMBER):
+        raise Rejected(
+            protocol.REJECT_RESERVED_NUMBER,
+            f"kiosk number {number:04d} is reserved (0000: no kiosk; 9999: requests filed "
+            "through Open311) and is never a kiosk's",
+        )
+    if number != kiosk_number:
+        raise Rejected(
+            protocol.REJECT_WRONG_KIOSK,
+            f"'kiosk_number' is {number}, but this batch is signed by kiosk {kiosk_number}",
+        )
+    code = item.tracking_code  # parse_item checked its digits and check digit
+    if int(code[:KIOSK_DIGITS]) != number or int(code[KIOSK_DIGITS:-1]) != item.seq:
+        raise Rejected(
+            protocol.REJECT_WRONG_TRACKING_CODE,
+            f"'tracking_code' {code} is not the code of kiosk {number} and seq {item.seq} "
+            f"({make_tracking_code(number, item.seq)})",
+        )
 
 
 def describe_errors(exc: ValidationFailed) -> str:

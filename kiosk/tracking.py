@@ -18,6 +18,9 @@ from kiosk.text import digits_only, to_ascii_digits
 __all__ = [
     "DAMM_TABLE",
     "MAX_KIOSK_NUMBER",
+    "MAX_STATION_NUMBER",
+    "NO_KIOSK_NUMBER",
+    "OPEN311_KIOSK_NUMBER",
     "MAX_SEQ",
     "MIN_CODE_LENGTH",
     "InvalidTrackingCode",
@@ -47,6 +50,12 @@ DAMM_TABLE: Final[tuple[tuple[int, ...], ...]] = (
 KIOSK_DIGITS: Final = 4
 SEQ_MIN_DIGITS: Final = 6
 MAX_KIOSK_NUMBER: Final = 10**KIOSK_DIGITS - 1
+NO_KIOSK_NUMBER: Final = 0
+"""Not a kiosk's number: a kiosk without one (not enrolled, none configured) files nothing."""
+OPEN311_KIOSK_NUMBER: Final = MAX_KIOSK_NUMBER
+"""The city server's own number, in the codes of requests filed through Open311."""
+MAX_STATION_NUMBER: Final = OPEN311_KIOSK_NUMBER - 1
+"""The highest number a kiosk can have (1..9998)."""
 MAX_SEQ: Final = 10**12 - 1
 """Upper bound on sequence numbers, so codes stay printable and typeable (at most 17 digits)."""
 MIN_CODE_LENGTH: Final = KIOSK_DIGITS + SEQ_MIN_DIGITS + 1

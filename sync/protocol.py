@@ -60,6 +60,11 @@ REJECT_MALFORMED: Final = "malformed"
 REJECT_UNKNOWN_SERVICE: Final = "unknown_service"
 REJECT_INVALID_ANSWERS: Final = "invalid_answers"
 REJECT_ALREADY_ANSWERED: Final = "already_answered"  # a second survey answer for a national code
+# What the server checks of a kiosk's own claims (docs/protocol.md, "What the server believes").
+REJECT_RESERVED_NUMBER: Final = "reserved_number"  # kiosk number 0000 or 9999 (Open311's)
+REJECT_WRONG_KIOSK: Final = "wrong_kiosk"  # kiosk_number is not the signing kiosk's number
+REJECT_WRONG_TRACKING_CODE: Final = "wrong_tracking_code"  # not the code of kiosk_number + seq
+REJECT_TRACKING_CODE_TAKEN: Final = "tracking_code_taken"  # another request has that code
 
 # 401 error codes: the first two mean the kiosk must be enrolled again.
 AUTH_UNKNOWN_KIOSK: Final = "unknown_kiosk"

@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 from cityserver import apikeys, intake, open311
 from cityserver.db import next_values
 from cityserver.deps import ServerState, State, not_in_maintenance
-from cityserver.kiosks import OPEN311_KIOSK_NUMBER
 from cityserver.models import Request as RequestRow
 from cityserver.models import RequestChannel
 from cityserver.routes.open311_services import Jurisdiction, Locale, check_format, language
 from kiosk.forms import ValidationFailed, clean_answers
-from kiosk.tracking import InvalidTrackingCode, make_tracking_code, parse_tracking_code
+from kiosk.tracking import (
+    OPEN311_KIOSK_NUMBER,
+    InvalidTrackingCode,
+    make_tracking_code,
+    parse_tracking_code,
+)
 from kiosk.uuid7 import uuid7
 from sync import protocol
 

@@ -79,7 +79,7 @@ def push(request: Request, kiosk: AuthKiosk, body: RawBody, state: State) -> JSO
     try:
         now = state.clock()
         with state.db.read() as session:  # the checks need only the catalogs
-            checked = intake.check_batch(session, state.catalogs, kiosk.id, items, now)
+            checked = intake.check_batch(session, state.catalogs, kiosk, items, now)
         results = state.db.write_retrying(lambda session: _store(session, key, checked, now))
     except BaseException:
         with contextlib.suppress(Exception):  # the original error matters more
