@@ -75,8 +75,8 @@ def _taken_codes(session: Session, codes: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(codes), CHUNK):
         chunk = list(codes[start : start + CHUNK])
-        rows = session.execute(select(Request.tracking_code).where(Request.tracking_code.in_(chunk)))
-        found.update(rows.scalars())
+        query = select(Request.tracking_code).where(Request.tracking_code.in_(chunk))
+        found.update(session.execute(query).scalars())
     return found
 
 

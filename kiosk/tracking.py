@@ -18,11 +18,11 @@ from kiosk.text import digits_only, to_ascii_digits
 __all__ = [
     "DAMM_TABLE",
     "MAX_KIOSK_NUMBER",
+    "MAX_SEQ",
     "MAX_STATION_NUMBER",
+    "MIN_CODE_LENGTH",
     "NO_KIOSK_NUMBER",
     "OPEN311_KIOSK_NUMBER",
-    "MAX_SEQ",
-    "MIN_CODE_LENGTH",
     "InvalidTrackingCode",
     "TrackingCode",
     "damm_check_digit",
