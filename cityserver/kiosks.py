@@ -26,6 +26,7 @@ MAX_KIOSK_NUMBER: Final = MAX_STATION_NUMBER
 ENROLL_UNKNOWN_TOKEN: Final = "unknown_token"  # 401
 ENROLL_TOKEN_USED: Final = "token_used"  # 403
 ENROLL_TOKEN_EXPIRED: Final = "token_expired"  # 403
+ENROLL_NUMBER_TAKEN: Final = "number_taken"  # 409
 
 
 class EnrollmentRefused(Exception):
@@ -62,21 +63,44 @@ def create_token(session: Session, name: str, ttl: timedelta, now: datetime) -> 
 
 
 def enroll(
-    db: Database, token: str, name: str, app_version: str, now: datetime
+    db: Database,
+    token: str,
+    name: str,
+    app_version: str,
+    now: datetime,
+    number: int | None = None,
 ) -> protocol.EnrollResponse:
-    """Spend ``token`` and register a kiosk; raise :class:`EnrollmentRefused` or FleetFull."""
+    """Spend ``token`` and register a kiosk, with ``number`` if given (else the next free one);
+    raise :class:`EnrollmentRefused` (nothing spent) or FleetFull."""
     digest = token_digest(token)
     for _attempt in range(5):
         try:
             with db.write() as session:
-                return _enroll(session, digest, name, app_version, now)
+                return _enroll(session, digest, name, app_version, now, number)
         except IntegrityError:
+            if number is not None:  # another process took it a moment ago
+                raise _number_taken(number) from None
             continue  # another process took the same kiosk number: draw again
     raise FleetFull("could not assign a kiosk number; try again")
 
 
+def _number_taken(number: int) -> EnrollmentRefused:
+    return EnrollmentRefused(
+        409,
+        ENROLL_NUMBER_TAKEN,
+        f"kiosk number {number} belongs to another kiosk; the token was not spent. Give this "
+        "kiosk the number it was meant to have in [station] number, or remove the setting to "
+        "be given a free one (requests it filed under the old number are then refused)",
+    )
+
+
 def _enroll(
-    session: Session, digest: str, name: str, app_version: str, now: datetime
+    session: Session,
+    digest: str,
+    name: str,
+    app_version: str,
+    now: datetime,
+    wanted: int | None,
 ) -> protocol.EnrollResponse:
     kiosk_id = str(uuid7())
     spent = session.execute(
@@ -99,9 +123,16 @@ def _enroll(
         raise EnrollmentRefused(
             403, ENROLL_TOKEN_EXPIRED, "this enrollment token has expired; ask for a new one"
         )
-    number = (session.execute(select(func.max(Kiosk.number))).scalar() or 0) + 1
-    if number > MAX_KIOSK_NUMBER:
-        raise FleetFull(f"all kiosk numbers 1..{MAX_KIOSK_NUMBER} are taken")
+    if wanted is not None:
+        if not 1 <= wanted <= MAX_KIOSK_NUMBER:
+            raise EnrollmentRefused(
+                400, "bad_request", f"kiosk_number must be 1-{MAX_KIOSK_NUMBER}, got {wanted}"
+            )
+        if session.execute(select(Kiosk.id).where(Kiosk.number == wanted)).first() is not None:
+            raise _number_taken(wanted)  # the transaction rolls back: the token is not spent
+        number = wanted
+    else:
+        number = _free_number(session)
     secret = protocol.new_secret()
     session.add(
         Kiosk(
@@ -125,6 +156,19 @@ def _enroll(
         "secret": secret,
         "server_time": now.timestamp(),
     }
+
+
+def _free_number(session: Session) -> int:
+    """The next number in enrollment order; past the last one (standalone kiosks enrolled
+    with numbers of their own), the lowest number no kiosk ever had."""
+    number = (session.execute(select(func.max(Kiosk.number))).scalar() or 0) + 1
+    if number <= MAX_KIOSK_NUMBER:
+        return number
+    taken = set(session.execute(select(Kiosk.number)).scalars())
+    free = next((n for n in range(1, MAX_KIOSK_NUMBER + 1) if n not in taken), None)
+    if free is None:
+        raise FleetFull(f"all kiosk numbers 1..{MAX_KIOSK_NUMBER} are taken")
+    return free
 
 
 def find_kiosk(session: Session, ref: str) -> Kiosk | None:

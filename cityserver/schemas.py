@@ -30,6 +30,7 @@ class EnrollRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=100)
     app_version: str = Field(min_length=1, max_length=64)
+    kiosk_number: int | None = Field(default=None, ge=1, le=9998)
 
 
 class EnrollResponse(BaseModel):

@@ -144,9 +144,9 @@ def _bool(value: object) -> bool:
 class StationSettings:
     number: int = _setting(
         0,
-        _int_range(0, 9999),
-        "kiosk number (0-9999), printed in every tracking code; "
-        "enrollment with the city server assigns it",
+        _int_range(0, 9998),
+        "kiosk number (1-9998), printed in every tracking code; 0: none. Enrollment with the "
+        "city server asks for this number, or is given one; a kiosk with no number files nothing",
     )
     name: str = _setting(
         "کیوسک خدمات شهری", _text(80), "display name on Persian screens and receipts"

@@ -26,6 +26,7 @@ from kiosk.jsonutil import dumps
 from kiosk.models import Channel, Transaction, TxState
 from kiosk.timeutil import Clock, iso, to_db, utcnow
 from kiosk.tracking import (
+    NO_KIOSK_NUMBER,
     InvalidTrackingCode,
     format_tracking_code,
     make_tracking_code,
@@ -51,6 +52,18 @@ class NotQueued(ValueError):
         self.service_code = service_code
         self.kind = kind
         super().__init__(f"{service_code!r} is a {kind}: nothing is queued")
+
+
+class NoKioskNumber(ValueError):
+    """The kiosk has no number yet, so it cannot issue a tracking code (none is ever issued
+    with kiosk number 0000: two kiosks without a number would issue the same codes)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this kiosk has no kiosk number yet, so it cannot issue tracking codes: enroll it "
+            "with the city server (kiosk enroll --server URL --token TOKEN), or give a "
+            "standalone kiosk its own number with [station] number in kiosk.toml"
+        )
 
 
 @dataclass(frozen=True)
@@ -135,11 +148,14 @@ class Queue:
     ) -> QueuedTransaction:
         """Validate ``answers`` and write one transaction durably; return it.
 
-        Raises :class:`UnknownService`, :class:`NotQueued`, :class:`ValidationFailed` (with
-        per-field errors in both languages) or ``ValueError``; in every case nothing is written.
+        Raises :class:`NoKioskNumber` (not enrolled and no number configured),
+        :class:`UnknownService`, :class:`NotQueued`, :class:`ValidationFailed` (with per-field
+        errors in both languages) or ``ValueError``; in every case nothing is written.
         With ``conn`` (an open write transaction of this database) the row is written there and
         commits with it, so the caller can write related rows atomically (``kiosk.counter``).
         """
+        if self.kiosk_number == NO_KIOSK_NUMBER:
+            raise NoKioskNumber()
         service = self.catalog.service(service_code)
         if not service.queued:
             raise NotQueued(service_code, service.kind.value)
@@ -280,6 +296,7 @@ class Queue:
 
 __all__ = [
     "InvalidTrackingCode",
+    "NoKioskNumber",
     "NotQueued",
     "Queue",
     "QueuedTransaction",

@@ -185,8 +185,17 @@ class SyncClient:
     def server_time(self) -> float:
         return _checked(shapes.server_time, self._call("GET", p.PATH_TIME, signed=False))
 
-    def enroll(self, token: str, name: str, app_version: str) -> p.EnrollResponse:
-        body: p.EnrollRequest = {"token": token, "name": name, "app_version": app_version}
+    def enroll(
+        self, token: str, name: str, app_version: str, kiosk_number: int | None = None
+    ) -> p.EnrollResponse:
+        """Spend ``token``; ``kiosk_number``: the number this kiosk already uses, if any (the
+        server gives it or answers 409 ``number_taken``, and the token stays unspent)."""
+        body: p.EnrollRequest = {
+            "token": token,
+            "name": name,
+            "app_version": app_version,
+            "kiosk_number": kiosk_number or None,
+        }
         reply = self._call("POST", p.PATH_ENROLL, body=body, signed=False)
         return _checked(shapes.enroll_response, reply)
 

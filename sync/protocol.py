@@ -95,6 +95,8 @@ class EnrollRequest(TypedDict):
     token: str
     name: str  # the kiosk's display name
     app_version: str
+    # The number the kiosk already uses ([station] number), or null for the next free one.
+    kiosk_number: int | None
 
 
 class EnrollResponse(TypedDict):

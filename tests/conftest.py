@@ -24,6 +24,11 @@ MINI_CATALOG = Path(__file__).parent / "kiosk" / "data" / "mini_catalog.json"
 TODAY = dt.date(2026, 11, 27)
 
 
+STATION_NUMBER = 123
+"""The tests' kiosk is a standalone one with its own number (one without files nothing;
+enrolling asks the city server for this number)."""
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test sees the machine's kiosk settings or writes to the real data dir; the process's
@@ -32,6 +37,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KIOSK_STATION_NUMBER", str(STATION_NUMBER))
     umask = os.umask(0o022)
     os.umask(umask)
     yield
@@ -45,7 +51,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    return load_settings(data_dir=data_dir, environ={})
+    return load_settings(data_dir=data_dir, environ={"KIOSK_STATION_NUMBER": str(STATION_NUMBER)})
 
 
 @pytest.fixture

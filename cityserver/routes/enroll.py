@@ -33,7 +33,9 @@ def server_time(state: State) -> dict[str, float]:
 async def enroll(payload: schemas.EnrollRequest, state: State) -> protocol.EnrollResponse:
     """Spend a one-time enrollment token: the kiosk's id, number and secret.
 
-    401 ``unknown_token``; 403 ``token_used`` or ``token_expired``.
+    With ``kiosk_number`` (the number a standalone kiosk already issues codes with), that
+    number, if no kiosk has it. 401 ``unknown_token``; 403 ``token_used`` or ``token_expired``;
+    409 ``number_taken`` (the token is not spent).
     """
     try:
         return await run_in_threadpool(
@@ -43,6 +45,7 @@ async def enroll(payload: schemas.EnrollRequest, state: State) -> protocol.Enrol
             payload.name.strip(),
             payload.app_version.strip(),
             state.clock(),
+            payload.kiosk_number,
         )
     except kiosks.EnrollmentRefused as exc:
         raise ApiError(exc.status, exc.code, str(exc)) from None

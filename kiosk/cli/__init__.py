@@ -182,6 +182,15 @@ def refusal(exc: Exception, lang: str) -> UsageError | None:
             reason="unknown_service",
             code=exc.code,
         )
+    if raised("kiosk.queue", "NoKioskNumber"):
+        return UsageError(
+            N_(
+                "this kiosk has no kiosk number yet, so it cannot issue tracking codes: enroll "
+                "it with the city server (kiosk enroll --server URL --token TOKEN), or give a "
+                "standalone kiosk its own number with [station] number in kiosk.toml"
+            ),
+            reason="no_kiosk_number",
+        )
     if raised("kiosk.forms", "ValidationFailed"):
         errors = list(getattr(exc, "errors", []))
         return UsageError(

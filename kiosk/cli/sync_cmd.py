@@ -72,7 +72,9 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
             path=str(settings.data_dir),
         )
     try:  # the server first: a refused enrollment makes no data dir
-        reply = client.enroll(args.token.strip(), settings.station.name, __version__)
+        reply = client.enroll(
+            args.token.strip(), settings.station.name, __version__, settings.station.number
+        )
     except (AuthFailed, Refused) as exc:
         fail(N_("the server refused the token: {problem}"), reason="refused", problem=shown(exc))
     except SyncError as exc:

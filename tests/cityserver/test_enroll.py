@@ -73,3 +73,28 @@ def test_a_malformed_enrollment_is_400_in_the_error_format(client: TestClient) -
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "bad_request"
     assert "name" in answer.json()["error"]["message"]
+
+
+def test_a_standalone_kiosk_is_enrolled_with_its_own_number(
+    client: TestClient, database: Database, clock: FakeClock
+) -> None:
+    """The number a kiosk already issues codes with is kept, if free; else 409 and the token
+    stays good for the kiosk's next try."""
+    token = new_token(database, clock)
+    body = {"token": token, "name": "Hall", "app_version": "0.1.0", "kiosk_number": 42}
+    answer = client.post(protocol.PATH_ENROLL, json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["kiosk_number"] == 42
+    second = new_token(database, clock)
+    taken = client.post(protocol.PATH_ENROLL, json={**body, "token": second})
+    assert taken.status_code == 409
+    assert taken.json()["error"]["code"] == "number_taken"
+    assert "was not spent" in taken.json()["error"]["message"]
+    answer = client.post(protocol.PATH_ENROLL, json={**body, "token": second, "kiosk_number": None})
+    assert answer.status_code == 200 and answer.json()["kiosk_number"] == 43  # next in order
+    for bad in (0, 9999, 10**30):
+        third = new_token(database, clock)
+        refused = client.post(
+            protocol.PATH_ENROLL, json={**body, "token": third, "kiosk_number": bad}
+        )
+        assert refused.status_code == 400, bad

@@ -57,7 +57,7 @@ def rows_in(data_dir: Path) -> int:
 def test_submit_then_list_and_show(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     code, out, err = run(capsys, "--data-dir", str(data_dir), "submit", *REPORT)
     assert code == 0, err
-    assert out.startswith("tracking code: 0000-000001-")
+    assert out.startswith("tracking code: 0123-000001-")
     display = out.split()[2]
     tx_id = out.splitlines()[1].split()[1]
 
@@ -103,7 +103,7 @@ def test_status(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
         "rejected": 0,
         "voided": 0,
     }
-    assert status["kiosk_number"] == 0
+    assert status["kiosk_number"] == 123
     assert status["data_dir"] == str(data_dir)
     assert status["version"] == __version__
     assert status["oldest_unsent_age_seconds"] >= 0
@@ -205,7 +205,8 @@ def python_m_kiosk(
     )
 
 
-def test_process_exit_codes_and_stderr(tmp_path: Path) -> None:
+def test_process_exit_codes_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_STATION_NUMBER")  # the file's bad number is the one read
     result = python_m_kiosk("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"kiosk {__version__}"
@@ -224,16 +225,29 @@ def test_process_exit_codes_and_stderr(tmp_path: Path) -> None:
     (tmp_path / "kiosk.toml").write_text("[station]\nnumber = -1\n", encoding="utf-8")
     result = python_m_kiosk("--data-dir", str(tmp_path), "status")
     assert result.returncode == 2
-    assert "kiosk.toml: [station] number: expected a whole number from 0 to 9999" in result.stderr
+    assert "kiosk.toml: [station] number: expected a whole number from 0 to 9998" in result.stderr
 
 
 def test_configured_kiosk_number_goes_into_tracking_codes(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("KIOSK_STATION_NUMBER")
     data_dir.mkdir(parents=True)
-    (data_dir / "kiosk.toml").write_text("[station]\nnumber = 123\n", encoding="utf-8")
+    (data_dir / "kiosk.toml").write_text("[station]\nnumber = 45\n", encoding="utf-8")
     tx = run_json(capsys, "submit", *REPORT)
-    assert tx["display_code"].startswith("0123-000001-")
+    assert tx["display_code"].startswith("0045-000001-")
+
+
+def test_a_kiosk_without_a_number_files_nothing(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes 0000-... are never issued: two unnumbered kiosks would issue the same ones."""
+    monkeypatch.delenv("KIOSK_STATION_NUMBER")
+    code, out, err = run(capsys, "submit", *REPORT)
+    assert code == 2 and out == ""
+    assert err.startswith("kiosk: error: this kiosk has no kiosk number yet")
+    assert "kiosk enroll" in err and "[station] number" in err
+    assert rows_in(data_dir) == 0
 
 
 def test_log_has_no_personal_data(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:

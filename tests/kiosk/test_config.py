@@ -80,7 +80,7 @@ def test_explicit_config_file(tmp_path: Path) -> None:
         ("[ui]\nidle_timeout = 5\n", "expected a whole number from 30 to 3600, got 5"),
         ("[ui]\nlanguage = 'de'\n", "[ui] language: expected one of: 'fa', 'en', got 'de'"),
         ("[ui]\nscreen_resolution = 'big'\n", "expected a screen resolution like '1920x1080'"),
-        ("[station]\nnumber = 10000\n", "[station] number: expected a whole number from 0 to 9999"),
+        ("[station]\nnumber = 10000\n", "[station] number: expected a whole number from 0 to 9998"),
         ("[sync]\nserver_url = 'ftp://x'\n", "[sync] server_url: expected an http:// or https://"),
         (
             "[ui]\nidle_timout = 90\n",

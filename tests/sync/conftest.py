@@ -172,7 +172,7 @@ def server(server_db: str, tmp_path: Path) -> Iterator[Server]:
 def enroll(core: Core, server_url: str, token: str) -> Enrollment:
     client = SyncClient(server_url)
     try:
-        reply = client.enroll(token, "test kiosk", "test")
+        reply = client.enroll(token, "test kiosk", "test", core.settings.station.number)
     finally:
         client.close()
     enrollment = Enrollment(

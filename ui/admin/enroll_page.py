@@ -73,7 +73,9 @@ def enroll(desk: StaffDesk, member: StaffMember, url: str, token: str) -> Enroll
 
     client = SyncClient(url)
     try:
-        reply = client.enroll(token.strip(), desk.settings.station.name, __version__)
+        reply = client.enroll(
+            token.strip(), desk.settings.station.name, __version__, desk.settings.station.number
+        )
     finally:
         client.close()
     enrollment = Enrollment(

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk.catalog import Group, Service
 from kiosk.i18n import N_
+from kiosk.tracking import NO_KIOSK_NUMBER
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
+from ui.theme import Role
 from ui.widgets.common import dismantle, hbox, label, vbox
 from ui.widgets.tile import Tile
 
@@ -29,6 +31,12 @@ class HomeScreen(Screen):
         self.box = vbox(self, margin=m.gap * 4, spacing=m.gap * 2)
         self.heading = label(kind="title")
         self.box.addWidget(self.heading)
+        # A kiosk without a number (not enrolled, none configured) cannot issue tracking codes:
+        # it takes no requests until it has one, and says so.
+        self.not_ready = label(role=Role.ERROR, bold=True)
+        self.not_ready.setObjectName("not-ready")
+        self.not_ready.hide()
+        self.box.addWidget(self.not_ready)
         catalog = ctx.catalog
         self.track = Tile(lambda: self.go(ScreenId.TRACK), name="tile-track")
         self.news = Tile(lambda: self.go(ScreenId.ANNOUNCEMENTS), name="tile-announcements")
@@ -49,6 +57,22 @@ class HomeScreen(Screen):
         self.shown_lang = ""  # the language of the texts
         self.apply_theme()
         self.retranslate()
+        ctx.core_opened.connect(self.on_core_opened)
+
+    def on_core_opened(self, _core: object) -> None:
+        self.show_readiness()
+
+    def show_readiness(self) -> None:
+        """Tiles of services that file a request show only when the kiosk has a number."""
+        ready = not self.ctx.core_is_open or self.ctx.core.kiosk_number != NO_KIOSK_NUMBER
+        for code, tile in self.tiles.items():
+            offered = ready or not self.ctx.catalog.service(code).queued
+            tile.setEnabled(offered)
+            tile.setVisible(offered)
+        for code, _group, tiles in self.sections:
+            if code in self.headings:
+                self.headings[code][0].setVisible(any(t.isEnabled() for t in tiles))
+        self.not_ready.setVisible(not ready)
 
     def _arrange(self, sections: list[tuple[str, Group | None, list[Tile]]]) -> None:
         """Groups as sections in two columns, each section's tiles in rows of three.
@@ -87,6 +111,7 @@ class HomeScreen(Screen):
     def enter(self, **params: Any) -> None:
         if self.shown_lang != self.ctx.lang:  # hidden during a language switch
             self.retranslate()
+        self.show_readiness()  # enrolled from the admin panel meanwhile, say
 
     def start(self, service: Service) -> None:
         self.ctx.session.start(service.code)
@@ -105,6 +130,14 @@ class HomeScreen(Screen):
         lang, tr = self.ctx.lang, self.ctx.t
         self.shown_lang = lang
         self.heading.setText(tr(N_("What would you like to do?")))
+        self.not_ready.setText(
+            tr(
+                N_(
+                    "This kiosk cannot take requests yet: it is not set up with the city. "
+                    "Please use another kiosk, or ask a member of staff."
+                )
+            )
+        )
         for heading, group in self.headings.values():
             heading.setText(group.title.get(lang) if group else tr(N_("Your requests and news")))
         for code, tile in self.tiles.items():
