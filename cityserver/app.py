@@ -19,6 +19,7 @@ from cityserver.auth import Authenticator
 from cityserver.catalogs import CatalogStore
 from cityserver.db import Database
 from cityserver.deps import ServerState
+from cityserver.limits import BodyLimit
 from cityserver.ratelimit import RateLimiter
 from cityserver.routes import enroll, open311_requests, open311_services, pull, transactions
 from cityserver.settings import Settings
@@ -52,12 +53,13 @@ class ServerTimeHeader:
 
 
 class CityServerApp(FastAPI):
-    """FastAPI with :class:`ServerTimeHeader` outside everything, even the 500 handler."""
+    """FastAPI with :class:`ServerTimeHeader` outside everything, even the 500 handler, and
+    the body-size limit (:class:`cityserver.limits.BodyLimit`) outside the application."""
 
     def build_middleware_stack(self) -> ASGIApp:
         state = self.state.server
         assert isinstance(state, ServerState)
-        return ServerTimeHeader(super().build_middleware_stack(), state.clock)
+        return ServerTimeHeader(BodyLimit(super().build_middleware_stack()), state.clock)
 
 
 def create_app(

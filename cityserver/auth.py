@@ -11,6 +11,7 @@ expiry, by a unique key, so a replay is caught by whichever server process sees 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from sync import protocol
 
 log = logging.getLogger("cityserver.auth")
 
+_TIMESTAMP: Final = re.compile(r"-?[0-9]{1,15}")
+_NONCE: Final = re.compile(r"[!-~]{8,64}")
+_KIOSK_ID: Final = re.compile(r"[0-9A-Za-z-]{1,64}")
+_SIGNATURE: Final = re.compile(r"[0-9A-Za-z_-]{1,128}")  # unpadded base64url
 LAST_SEEN_EVERY: Final = timedelta(seconds=30)  # how stale last_seen_at may get before a write
 HOUSEKEEPING_EVERY_S: Final = 60.0
 BATCH_RETENTION: Final = timedelta(days=7)
@@ -61,19 +66,23 @@ def read_headers(get: dict[str, str]) -> SignedHeaders:
     if missing:
         raise AuthFailed(protocol.AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
     raw_ts = get[protocol.H_TIMESTAMP.lower()].strip()
-    if not raw_ts.lstrip("-").isdigit():
+    if not _TIMESTAMP.fullmatch(raw_ts):  # ASCII digits only: int() takes "²" and "٣" too
         raise AuthFailed(
-            protocol.AUTH_MISSING, f"{protocol.H_TIMESTAMP} must be whole seconds since the epoch"
+            protocol.AUTH_MISSING,
+            f"{protocol.H_TIMESTAMP} must be whole seconds since the epoch (ASCII digits)",
         )
     nonce = get[protocol.H_NONCE.lower()].strip()
-    if not 8 <= len(nonce) <= 64:
-        raise AuthFailed(protocol.AUTH_MISSING, f"{protocol.H_NONCE} must be 8-64 characters")
-    return SignedHeaders(
-        kiosk_id=get[protocol.H_KIOSK.lower()].strip(),
-        timestamp=int(raw_ts),
-        nonce=nonce,
-        signature=get[protocol.H_SIGNATURE.lower()].strip(),
-    )
+    if not _NONCE.fullmatch(nonce):
+        raise AuthFailed(
+            protocol.AUTH_MISSING, f"{protocol.H_NONCE} must be 8-64 printable ASCII characters"
+        )
+    kiosk_id = get[protocol.H_KIOSK.lower()].strip()
+    if not _KIOSK_ID.fullmatch(kiosk_id):
+        raise AuthFailed(protocol.AUTH_UNKNOWN_KIOSK, "this kiosk is not enrolled here")
+    signature = get[protocol.H_SIGNATURE.lower()].strip()
+    if not _SIGNATURE.fullmatch(signature):
+        raise AuthFailed(protocol.AUTH_BAD_SIGNATURE, "the signature does not match")
+    return SignedHeaders(kiosk_id=kiosk_id, timestamp=int(raw_ts), nonce=nonce, signature=signature)
 
 
 class Authenticator:

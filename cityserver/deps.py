@@ -51,21 +51,9 @@ async def not_in_maintenance(state: State) -> None:
 
 
 async def raw_body(request: Request) -> bytes:
-    """The body bytes (what the signature covers), refused with 413 past ``MAX_BODY_BYTES``."""
-    limit = protocol.MAX_BODY_BYTES
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "body_too_large", f"the body is larger than {limit} bytes; split it")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(
-                413, "body_too_large", f"the body is larger than {limit} bytes; split it"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The body bytes (what the signature covers); :class:`cityserver.limits.BodyLimit` has
+    refused it with 413 already if it is larger than the route takes."""
+    return await request.body()
 
 
 RawBody = Annotated[bytes, Depends(raw_body)]

@@ -128,7 +128,13 @@ def parse_datetime(name: str, value: str) -> dt.datetime:
         ) from None
     if parsed.tzinfo is None:
         raise Open311Error(400, f"{name} must include a timezone (Z or an offset such as +03:30)")
-    return parsed.astimezone(dt.UTC)
+    try:
+        utc = parsed.astimezone(dt.UTC)
+    except OverflowError:  # year 1 or 9999 with an offset
+        utc = None
+    if utc is None or not 1900 <= utc.year <= 2999:
+        raise Open311Error(400, f"{name} must be a datetime between 1900 and 2999")
+    return utc
 
 
 def _district(service: Service | None, answers: Mapping[str, Any]) -> str | None:

@@ -13,6 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"  # what a person or a terminal reads: no controls
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
@@ -28,8 +31,8 @@ class TimeResponse(BaseModel):
 
 class EnrollRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
-    name: str = Field(min_length=1, max_length=100)
-    app_version: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_CONTROLS)
+    app_version: str = Field(min_length=1, max_length=64, pattern=NO_CONTROLS)
     kiosk_number: int | None = Field(default=None, ge=1, le=9998)
 
 
@@ -104,12 +107,12 @@ class AnnouncementPage(BaseModel):
 class Heartbeat(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    queue_depth: int = Field(ge=0)
+    queue_depth: int = Field(ge=0, le=2**53)
     oldest_unsent_at: str | None
     last_sync_at: str | None
     last_error: str | None = Field(max_length=2000)
     app_version: str = Field(max_length=64)
-    free_disk_bytes: int = Field(ge=0)
+    free_disk_bytes: int = Field(ge=0, le=2**63 - 1)
     printer_state: str = Field(max_length=200)
     catalog_version: str = Field(max_length=64)
 

@@ -31,6 +31,10 @@ from kiosk.tracking import (
 from sync import protocol
 
 MAX_ERRORS_SHOWN: Final = 3
+# When a transaction may have been filed, whatever the kiosk's clock says (a date a day either
+# side of these, as the answers' date limits need, is still a valid date).
+EARLIEST: Final = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST: Final = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
 _ONE_DAY: Final = dt.timedelta(days=1)
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CHANNELS: Final = frozenset({"kiosk", "counter"})
@@ -102,11 +106,19 @@ def canonical_uuid(value: str, name: str) -> str:
 def parse_time(value: str, name: str) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
+        utc = parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
     except ValueError:
         raise Rejected(
             protocol.REJECT_MALFORMED, f"{name!r} is not an ISO 8601 time: {value[:40]!r}"
         ) from None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    except OverflowError:  # year 1 or 9999 with an offset
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise Rejected(
+            protocol.REJECT_MALFORMED,
+            f"{name!r} is out of range ({EARLIEST.year}-{LATEST.year}): {value[:40]!r}",
+        )
+    return utc
 
 
 def parse_item(raw: object) -> WireItem:

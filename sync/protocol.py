@@ -33,6 +33,7 @@ PATH_STATUSES: Final = f"{API}/statuses"  # GET ?since=CURSOR&limit=N -> StatusP
 PATH_CATALOG: Final = f"{API}/catalog"  # GET, If-None-Match -> catalog JSON bytes + ETag, or 304
 PATH_ANNOUNCEMENTS: Final = f"{API}/announcements"  # GET ?since=CURSOR -> AnnouncementPage
 PATH_HEARTBEAT: Final = f"{API}/heartbeat"  # POST Heartbeat -> {"server_time": float}
+PATH_AUDIT: Final = f"{API}/audit"  # POST AuditBatch -> AuditAnswer
 
 # -- headers -------------------------------------------------------------------------------
 H_KIOSK: Final = "X-Kiosk-Id"
@@ -240,7 +241,8 @@ def verify(
     body: bytes,
 ) -> bool:
     expected = sign(secret, method, target, timestamp, nonce, body)
-    return hmac.compare_digest(expected, signature)
+    # As bytes: compare_digest refuses str with characters outside ASCII (a TypeError).
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogatepass"))
 
 
 def signed_headers(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from cityserver import apikeys, intake, open311
+from cityserver import apikeys, intake, open311, open311_form
 from cityserver.db import next_values
 from cityserver.deps import ServerState, State, not_in_maintenance
 from cityserver.models import Request as RequestRow
@@ -146,12 +146,11 @@ def token(
 
 
 async def form_fields(request: Request) -> dict[str, list[str]]:
-    form = await request.form()
-    fields: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(key, []).append(value)
-    return fields
+    """The form's fields, checked (415 for multipart: nothing is parsed or spooled)."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() != open311_form.FORM_TYPE:
+        return open311_form.parse_form(content_type, b"")  # refuses without reading the body
+    return open311_form.parse_form(content_type, await request.body())
 
 
 FormFields = Annotated[dict[str, list[str]], Depends(form_fields)]

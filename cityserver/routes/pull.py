@@ -18,7 +18,10 @@ router = APIRouter(tags=["sync"], dependencies=[Depends(not_in_maintenance)])
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.ErrorBody} for code in (400, 401, 429, 503)
 }
-Since = Annotated[int, Query(ge=0, description="the cursor of the previous page; 0 at first")]
+MAX_CURSOR = 2**63 - 1  # cursors are 64-bit sequence values in the database
+Since = Annotated[
+    int, Query(ge=0, le=MAX_CURSOR, description="the cursor of the previous page; 0 at first")
+]
 
 
 @router.get(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 from datetime import datetime
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from cityserver import batches, intake, schemas
 from cityserver.deps import AuthKiosk, RawBody, State, not_in_maintenance
 from cityserver.errors import ApiError
+from cityserver.jsonbody import load_json
 from sync import protocol
 
 log = logging.getLogger("cityserver.push")
@@ -27,10 +27,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _items(body: bytes) -> list[object]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "bad_request", f"the body is not JSON: {exc}") from None
+    data = load_json(body)
     if not isinstance(data, dict) or not isinstance(data.get("transactions"), list):
         raise ApiError(400, "bad_request", 'the body must be {"transactions": [...]}')
     items: list[object] = data["transactions"]

@@ -273,3 +273,58 @@ def test_jalali_conversion_of_gregorian_dates() -> None:
 
     assert _as_jalali("2026-11-30") == JalaliDate.from_gregorian(dt.date(2026, 11, 30)).isoformat()
     assert _as_jalali("1405-09-09") == "1405-09-09"
+
+
+# -- the POST body is bounded and checked (issue 9, items 1 and 7) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("media_url", "javascript:alert(1)", "media_url: must be an http:// or https:// URL"),
+        ("media_url", "data:text/html,<b>x</b>", "media_url: must be an http"),
+        ("description", "x" * 900_000, None),  # over the body limit: 413 before it is read
+        ("description", "x" * 4001, "description: at most 4000 characters"),
+        ("first_name", "Ali\x1b[2J", "first_name: control characters are not allowed"),
+        ("address_string", "Enghelab\u202eSt", "address_string: control characters"),
+        ("description", "bell\x07", "description: control characters are not allowed"),
+    ],
+)
+def test_standard_fields_are_checked(
+    client: TestClient, api_key: str, database: Database, field: str, value: str, needle: str | None
+) -> None:
+    answer = file(client, api_key, **{**STREET_LIGHT, field: value})
+    if needle is None:
+        assert answer.status_code == 413
+    else:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()[0]["description"].startswith(needle)
+    with database.read() as session:
+        assert session.query(Request).count() == 0
+
+
+def test_line_breaks_are_fine_in_a_description(client: TestClient, api_key: str) -> None:
+    answer = file(client, api_key, **{**STREET_LIGHT, "description": "two\r\nlines\tok"})
+    assert answer.status_code == 200, answer.text
+    http = file(client, api_key, **{**STREET_LIGHT, "media_url": "https://img.example/1.jpg"})
+    assert http.status_code == 200, http.text
+
+
+def test_multipart_is_refused_before_anything_is_parsed(client: TestClient, api_key: str) -> None:
+    answer = client.post(
+        f"{V2}/requests.json",
+        data={"api_key": api_key, "service_code": "street-lights"},
+        files={"photo": ("a.jpg", b"\xff" * 1000, "image/jpeg")},
+    )
+    assert answer.status_code == 415
+    assert "multipart" in answer.json()[0]["description"]
+
+
+def test_form_fields_are_capped(client: TestClient, api_key: str) -> None:
+    many = "&".join(f"f{i}=1" for i in range(300))
+    answer = client.post(
+        f"{V2}/requests.json",
+        content=f"api_key={api_key}&service_code=street-lights&{many}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 400 and "more than 200 fields" in answer.json()[0]["description"]
