@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"  # what a person or a terminal reads: no controls
 
 
