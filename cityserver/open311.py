@@ -3,8 +3,8 @@
 Mapping: a queued service of kind ``request`` is an Open311 service (surveys and bill inquiries
 are not service requests and are not listed); its catalog fields are the service definition's
 attributes; a tracking code is a ``service_request_id``; ``in_progress`` shows as ``open`` with
-its note in ``status_notes``; the district answer is ``address_id`` and, with the ``address``
-answer, the ``address``. Personal answers (names, mobile, national code) are never shown.
+its note in ``status_notes``. What a read shows is decided by :mod:`cityserver.publish`: only
+requests of public services, only answers to public fields (never a personal one).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final
 
+from cityserver import publish
 from cityserver.models import Request
+from cityserver.publish import ANONYMOUS, Reader
 from kiosk.catalog import Catalog, Field, FieldType, Service, ServiceKind, UnknownService
 from kiosk.jalali import JalaliDate
 from kiosk.timeutil import iso
@@ -137,40 +139,35 @@ def parse_datetime(name: str, value: str) -> dt.datetime:
     return utc
 
 
-def _district(service: Service | None, answers: Mapping[str, Any]) -> str | None:
+def request_entry(
+    row: Request, catalog: Catalog, lang: str, reader: Reader = ANONYMOUS
+) -> dict[str, Any] | None:
+    """The request as GeoReport shows it to ``reader``, by the catalog's allow-list
+    (:mod:`cityserver.publish`); None when the reader may not see it at all."""
+    service = publish.listed_service(catalog, row.service_code, reader)
     if service is None:
-        return answers.get("district") if isinstance(answers.get("district"), str) else None
-    for f in service.fields:
-        if f.type is FieldType.DISTRICT and isinstance(answers.get(f.key), str):
-            return str(answers[f.key])
-    return None
-
-
-def request_entry(row: Request, catalog: Catalog, lang: str) -> dict[str, Any]:
-    try:
-        service: Service | None = catalog.service(row.service_code)
-    except UnknownService:
-        service = None
-    answers = row.answers or {}
-    extra = row.open311 or {}
-    district = _district(service, answers)
+        return None
+    shown = publish.published_answers(service, row.answers or {})
+    district_key = publish.district_field(service)
+    district = shown.get(district_key) if district_key is not None else None
+    district = district if isinstance(district, str) else None
     district_name = None
     if district is not None:
         choice = catalog.district(district)
         district_name = choice.label.get(lang) if choice is not None else district
-    address = answers.get("address") if isinstance(answers.get("address"), str) else None
-    address = address or extra.get("address_string")
-    notes = row.status_note
+    address = shown.get("address") if isinstance(shown.get("address"), str) else None
+    notes = publish.mask_identifiers(row.status_note) if row.status_note else ""
     if row.status == protocol.STATUS_IN_PROGRESS:
         notes = f"in progress: {notes}" if notes else "in progress"
-    description = answers.get("description")
+    description = shown.get("description")
+    extra = (row.open311 or {}) if service.public else {}  # the location of a public report
     return {
         "service_request_id": row.tracking_code,
         "status": "closed" if row.status == protocol.STATUS_CLOSED else "open",
         "status_notes": notes or None,
-        "service_name": service.title.get(lang) if service is not None else row.service_code,
+        "service_name": service.title.get(lang),
         "service_code": row.service_code,
-        "description": description if isinstance(description, str) else extra.get("description"),
+        "description": description if isinstance(description, str) else None,
         "agency_responsible": None,
         "service_notice": None,
         "requested_datetime": iso(row.created_at),
@@ -181,7 +178,9 @@ def request_entry(row: Request, catalog: Catalog, lang: str) -> dict[str, Any]:
         "zipcode": None,
         "lat": extra.get("lat"),
         "long": extra.get("long"),
-        "media_url": extra.get("media_url"),
+        "media_url": publish.media_url(extra.get("media_url")),
+        # An extension: the answers to the service's public fields (district, category...).
+        "attributes": [{"code": k, "value": v} for k, v in shown.items()],
     }
 
 

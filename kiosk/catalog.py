@@ -169,6 +169,7 @@ class Field:
     choices: tuple[Choice, ...] = ()
     visible_when: Condition | None = None
     personal: bool = False
+    public: bool = False  # its answers may be published (Open311); never a personal field
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
@@ -215,6 +216,7 @@ class Service:
     icon: str | None = None
     keywords: tuple[str, ...] = ()
     unique_by: str | None = None
+    public: bool = False  # its requests are listed in anonymous public reads (Open311)
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -588,6 +590,7 @@ class _Parser:
                 "keywords",
                 "fields",
                 "unique_by",
+                "public",
             },
         )
         group = self.string(where, obj, "group", required=True)
@@ -642,6 +645,19 @@ class _Parser:
             f.type is FieldType.BILL_ID for f in fields
         ):
             self.problem(where, "a bill inquiry needs a field of type 'bill_id'")
+        public = self.boolean(where, obj, "public", False)
+        if public and kind is not ServiceKind.REQUEST:
+            self.problem(
+                where,
+                f"'public': a {kind.value} is never published (only requests such as city "
+                "problem reports can be public)",
+            )
+        elif public and any(f.type is FieldType.NATIONAL_CODE for f in fields):
+            self.problem(
+                where,
+                "'public': a service that asks for a national code (a certificate, a permit) "
+                "identifies the citizen who filed it, so its requests are never published",
+            )
         if len(self.problems) > before or title is None or description is None:
             return None
         return Service(
@@ -657,6 +673,7 @@ class _Parser:
             icon=icon,
             keywords=keywords,
             unique_by=unique_by,
+            public=public,
         )
 
     def bill_fields(self, where: str, fields: list[Field]) -> None:
@@ -711,6 +728,7 @@ class _Parser:
                 "choices",
                 "visible_when",
                 "personal",
+                "public",
             },
         )
         type_name = obj.get("type")
@@ -729,6 +747,18 @@ class _Parser:
         help_text = self.text(where, obj, "help", required=False)
         required = self.boolean(where, obj, "required", False)
         personal = self.boolean(where, obj, "personal", ftype in PERSONAL_BY_DEFAULT)
+        public = self.boolean(where, obj, "public", False)
+        if public and personal:
+            why = (
+                f"a {ftype.value} field is personal by default"
+                if "personal" not in obj
+                else "this field is marked 'personal': true"
+            )
+            self.problem(
+                where,
+                f"'public': a personal field's answers are never published ({why}; set "
+                "'personal': false only if no answer could identify anyone)",
+            )
         order = self.integer(where, obj, "order")
         kwargs: dict[str, Any] = {}
         allowed: set[str] = set()
@@ -816,6 +846,7 @@ class _Parser:
             help=help_text,
             visible_when=visible_when,
             personal=personal,
+            public=public,
             **kwargs,
         )
 

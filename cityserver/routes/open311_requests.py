@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from cityserver import apikeys, intake, open311, open311_form
+from cityserver import apikeys, intake, open311, open311_form, publish
 from cityserver.db import next_values
 from cityserver.deps import ServerState, State, not_in_maintenance
 from cityserver.models import Request as RequestRow
 from cityserver.models import RequestChannel
+from cityserver.publish import ANONYMOUS, Reader
 from cityserver.routes.open311_services import Jurisdiction, Locale, check_format, language
 from kiosk.forms import ValidationFailed, clean_answers
 from kiosk.tracking import (
@@ -30,17 +31,24 @@ router = APIRouter(
 )
 DEFAULT_SPAN: Final = dt.timedelta(days=90)
 MAX_RESULTS: Final = 1000
+MAX_IDS: Final = 100
 _STATUS_FILTER: Final = {
     "open": (protocol.STATUS_OPEN, protocol.STATUS_IN_PROGRESS),
     "closed": (protocol.STATUS_CLOSED,),
 }
 CommaList = Annotated[str | None, Query(description="comma-separated")]
 W3CTime = Annotated[str | None, Query(description="W3C datetime with a timezone")]
+ApiKeyParam = Annotated[
+    str | None, Query(max_length=200, description="optional: a key also lists non-public services")
+]
 
 
 def _codes(raw: str) -> list[str]:
     codes = []
-    for part in raw.split(","):
+    parts = raw.split(",")
+    if len(parts) > MAX_IDS:
+        raise open311.Open311Error(400, f"service_request_id: at most {MAX_IDS} ids")
+    for part in parts:
         if not part.strip():
             continue
         try:
@@ -57,8 +65,15 @@ def _filtered(
     end_date: str | None,
     status: str | None,
     now: dt.datetime,
+    reader: Reader,
+    public: frozenset[str],
 ) -> Select[RequestRow]:
+    """The query of a list read. Anyone sees the last 90 days of public services' requests
+    (``start_date`` cannot reach further back); an API key lifts both limits."""
     query = select(RequestRow).where(RequestRow.survey_key.is_(None))
+    if not reader.keyed:
+        query = query.where(RequestRow.service_code.in_(sorted(public)))
+        query = query.where(RequestRow.created_at >= now - DEFAULT_SPAN)
     if service_request_id:
         return query.where(RequestRow.tracking_code.in_(_codes(service_request_id)))
     if service_code:
@@ -85,6 +100,14 @@ def _filtered(
     return query
 
 
+def _reader(session: Session, api_key: str | None) -> Reader:
+    if not api_key:
+        return ANONYMOUS
+    if apikeys.valid(session, api_key) is None:
+        raise open311.Open311Error(403, "invalid api_key")
+    return Reader(keyed=True)
+
+
 @router.get("/requests.{fmt}")
 def requests_list(
     fmt: str,
@@ -96,15 +119,28 @@ def requests_list(
     status: CommaList = None,
     locale: Locale = "en",
     jurisdiction_id: Jurisdiction = None,
+    api_key: ApiKeyParam = None,
 ) -> list[dict[str, Any]]:
-    """Requests, newest first (at most 1000; the last 90 days unless dates are given)."""
+    """Requests of public services, newest first: at most 1000, of the last 90 days (without
+    dates, or with an API key, which also lists the other services' requests)."""
     check_format(fmt)
-    query = _filtered(service_request_id, service_code, start_date, end_date, status, state.clock())
-    query = query.order_by(RequestRow.created_at.desc()).limit(MAX_RESULTS)
     with state.db.read() as session:
+        reader = _reader(session, api_key)
         catalog = state.catalogs.current(session).catalog
+        query = _filtered(
+            service_request_id,
+            service_code,
+            start_date,
+            end_date,
+            status,
+            state.clock(),
+            reader,
+            publish.public_services(catalog),
+        )
+        query = query.order_by(RequestRow.created_at.desc()).limit(MAX_RESULTS)
         rows = list(session.execute(query).scalars())
-        return [open311.request_entry(r, catalog, language(locale)) for r in rows]
+        entries = (open311.request_entry(r, catalog, language(locale), reader) for r in rows)
+        return [e for e in entries if e is not None]
 
 
 @router.get("/requests/{service_request_id}.{fmt}")
@@ -114,11 +150,14 @@ def request_one(
     state: State,
     locale: Locale = "en",
     jurisdiction_id: Jurisdiction = None,
+    api_key: ApiKeyParam = None,
 ) -> list[dict[str, Any]]:
-    """One request by its id (the tracking code; a list, as the spec has it)."""
+    """One request by its id (the tracking code; a list, as the spec has it). A request of a
+    service that is not public is not found, unless the reader has an API key."""
     check_format(fmt)
     codes = _codes(service_request_id)
     with state.db.read() as session:
+        reader = _reader(session, api_key)
         catalog = state.catalogs.current(session).catalog
         rows = list(
             session.execute(
@@ -127,9 +166,11 @@ def request_one(
                 .where(RequestRow.survey_key.is_(None))
             ).scalars()
         )
-        if not rows:
+        entries = [open311.request_entry(r, catalog, language(locale), reader) for r in rows]
+        shown = [e for e in entries if e is not None]
+        if not shown:  # unknown, or not public: the same answer, so nothing is revealed
             raise open311.Open311Error(404, f"service_request_id {service_request_id!r} not found")
-        return [open311.request_entry(r, catalog, language(locale)) for r in rows]
+        return shown
 
 
 @router.get("/tokens/{token}.{fmt}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -122,7 +123,10 @@ def test_filing_a_request(client: TestClient, database: Database, api_key: str) 
     [shown] = client.get(f"{V2}/requests/{filed['service_request_id']}.json").json()
     assert shown["service_request_id"] == filed["service_request_id"]
     assert shown["status"] == "open" and shown["service_code"] == "street-lights"
-    assert shown["address"] == "Enghelab St 10, District 2" and shown["address_id"] == "2"
+    # the address and description answers are free text a citizen typed: not published
+    assert shown["address"] == "District 2" and shown["address_id"] == "2"
+    assert shown["description"] is None
+    assert {"code": "problem_type", "value": "flickering"} in shown["attributes"]
     assert (shown["lat"], shown["long"]) == (35.7, 51.4)
     assert shown["requested_datetime"] == "2026-11-27T09:00:00Z"
     dashed = format_tracking_code(filed["service_request_id"])
@@ -328,3 +332,144 @@ def test_form_fields_are_capped(client: TestClient, api_key: str) -> None:
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert answer.status_code == 400 and "more than 200 fields" in answer.json()[0]["description"]
+
+
+# -- publishing by allow-list (issue 9, item 1) ------------------------------------------------
+
+RESIDENCE = {
+    "national_code": "0499370899",
+    "mobile": "09121234567",
+    "postal_code": "1234567890",
+    "district": "3",
+    "address": "Pasdaran St, alley 4, No. 12 (my home)",
+    "years_at_address": 5,
+    "residence_type": "owner",
+    "purpose": "school",
+    "appointment_date": "1405-09-08",
+    "appointment_time": "morning",
+}
+
+
+def _residence(catalog_service: str = "residence-certificate") -> dict[str, Any]:
+    from kiosk.catalog import load_default_catalog
+
+    service = load_default_catalog().service(catalog_service)
+    answers = dict(RESIDENCE)
+    for key in ("residence_type", "purpose", "appointment_time"):
+        answers[key] = service.field(key).choices[0].value
+    return answers
+
+
+def test_nothing_personal_and_no_private_service_in_anonymous_reads(
+    client: TestClient, kiosk: SignedKiosk
+) -> None:
+    named = kiosk.transaction(
+        {
+            **STREET_LIGHT_ANSWERS,
+            "anonymous": True,
+            "description": "Reza Karimi at 09121234567 says the light is out",
+        }
+    )
+    certificate = kiosk.transaction(_residence(), service="residence-certificate")
+    message = kiosk.transaction(
+        {"message_kind": "complaint", "subject": "Noise", "message": "From my neighbour Ali"},
+        service="message-to-municipality",
+    )
+    results = kiosk.push([named, certificate, message]).json()["results"]
+    assert [r["status"] for r in results] == ["accepted"] * 3, results
+    listed = client.get(f"{V2}/requests.json").json()
+    assert [r["service_request_id"] for r in listed] == [named["tracking_code"]]
+    text = json.dumps(client.get(f"{V2}/requests.json").json(), ensure_ascii=False)
+    for secret in ("Reza", "09121234567", "Vali-Asr", "Pasdaran", "0499370899", "neighbour"):
+        assert secret not in text
+    for hidden in (certificate, message):  # enumerating codes reveals nothing
+        one = client.get(f"{V2}/requests/{hidden['tracking_code']}.json")
+        assert one.status_code == 404
+        assert one.json() == [
+            {
+                "code": 404,
+                "description": f"service_request_id {hidden['tracking_code']!r} not found",
+            }
+        ]
+        by_id = client.get(
+            f"{V2}/requests.json", params={"service_request_id": hidden["tracking_code"]}
+        )
+        assert by_id.json() == []
+
+
+STREET_LIGHT_ANSWERS = {
+    "district": "2",
+    "address": "Vali-Asr St, near Tajrish square",
+    "problem_type": "off",
+    "how_many": "one",
+    "anonymous": True,
+}
+
+
+def test_start_date_cannot_lift_the_90_day_window(
+    client: TestClient, kiosk: SignedKiosk, clock: FakeClock, api_key: str
+) -> None:
+    old = kiosk.transaction(STREET_LIGHT_ANSWERS)
+    assert kiosk.push([old]).json()["results"][0]["status"] == "accepted"
+    clock.advance(days=120)
+    for params in (
+        {},
+        {"start_date": "2000-01-01T00:00:00Z"},
+        {"end_date": "2026-12-01T00:00:00Z"},
+    ):
+        assert client.get(f"{V2}/requests.json", params=params).json() == [], params
+    keyed = client.get(
+        f"{V2}/requests.json", params={"start_date": "2000-01-01T00:00:00Z", "api_key": api_key}
+    ).json()
+    assert [r["service_request_id"] for r in keyed] == [old["tracking_code"]]
+    assert client.get(f"{V2}/requests/{old['tracking_code']}.json").status_code == 200
+
+
+def test_an_api_key_sees_private_services_but_never_personal_answers(
+    client: TestClient, kiosk: SignedKiosk, api_key: str
+) -> None:
+    certificate = kiosk.transaction(_residence(), service="residence-certificate")
+    assert kiosk.push([certificate]).json()["results"][0]["status"] == "accepted"
+    [entry] = client.get(
+        f"{V2}/requests/{certificate['tracking_code']}.json", params={"api_key": api_key}
+    ).json()
+    assert entry["service_code"] == "residence-certificate" and entry["status"] == "open"
+    assert entry["attributes"] == [] and entry["address"] is None and entry["lat"] is None
+    wrong = client.get(f"{V2}/requests.json", params={"api_key": "o311_wrong"})
+    assert wrong.status_code == 403
+
+
+def test_published_free_text_is_masked(
+    client: TestClient, kiosk: SignedKiosk, database: Database, clock: FakeClock
+) -> None:
+    bus = kiosk.transaction(
+        {
+            "district": "6",
+            "address": "Enghelab Sq",
+            "transport_mode": "bus",
+            "line": "7: 0912 123 4567, a@b.ir, ۰۴۹۹۳۷۰۸۹۹",
+            "problem_type": "waiting_time",
+            "anonymous": True,
+        },
+        service="public-transport",
+    )
+    results = kiosk.push([bus]).json()["results"]
+    assert results[0]["status"] == "accepted", results
+    with database.write() as session:
+        row = session.get_one(Request, bus["id"])
+        casework.set_status(session, row, "in_progress", "called back on +98 912 765 4321", clock())
+    [entry] = client.get(f"{V2}/requests/{bus['tracking_code']}.json").json()
+    line = next(a["value"] for a in entry["attributes"] if a["code"] == "line")
+    assert line == "7: ***, ***, ***"
+    assert entry["status_notes"] == "in progress: called back on ***"
+
+
+def test_a_stored_unsafe_media_url_is_not_republished(
+    client: TestClient, database: Database, api_key: str
+) -> None:
+    filed = file(client, api_key, **STREET_LIGHT).json()[0]
+    with database.write() as session:
+        row = session.get_one(Request, filed["token"])
+        row.open311 = {**(row.open311 or {}), "media_url": "javascript:alert(1)"}
+    [entry] = client.get(f"{V2}/requests/{filed['service_request_id']}.json").json()
+    assert entry["media_url"] is None

@@ -326,3 +326,76 @@ def test_any_damage_is_refused_cleanly_or_accepted(data: st.DataObject) -> None:
         assert catalog.services
         for service in catalog.services:
             assert catalog.service(service.code) is service
+
+
+# -- what is public (issue 9, item 1) ----------------------------------------------------------
+
+
+def _set(data: dict[str, Any], service: int, **values: Any) -> dict[str, Any]:
+    data["services"][service].update(values)
+    return data
+
+
+def _field(data: dict[str, Any], service: int, key: str, **values: Any) -> dict[str, Any]:
+    next(f for f in data["services"][service]["fields"] if f["key"] == key).update(values)
+    return data
+
+
+def test_public_flags_default_to_private() -> None:
+    catalog = parse_catalog(mini())
+    assert not any(s.public for s in catalog.services)
+    assert not any(f.public for s in catalog.services for f in s.fields)
+    data = _field(_set(mini(), 0, public=True), 0, "district", public=True)
+    service = parse_catalog(data).service("street-lights")
+    assert service.public and service.field("district").public
+    assert not service.field("address").public
+
+
+def test_the_default_catalog_publishes_only_city_problem_reports() -> None:
+    catalog = load_default_catalog()
+    public = {s.code for s in catalog.services if s.public}
+    assert public == {s.code for s in catalog.services_in("city-problems")}
+    for service in catalog.services:
+        for f in service.fields:
+            assert not (f.public and f.personal), (service.code, f.key)
+    lights = catalog.service("street-lights")
+    assert {f.key for f in lights.fields if f.public} == {"district", "problem_type", "how_many"}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: _field(d, 0, "address", public=True),
+            "service 'street-lights' field 'address': 'public': a personal field's answers are "
+            "never published (a text field is personal by default; set 'personal': false only "
+            "if no answer could identify anyone)",
+        ),
+        (
+            lambda d: _field(d, 0, "floors", public=True, personal=True),
+            "field 'floors': 'public': a personal field's answers are never published (this "
+            "field is marked 'personal': true;",
+        ),
+        (
+            lambda d: _set(d, 2, public=True),
+            "service 'survey': 'public': a survey is never published",
+        ),
+        (
+            lambda d: _set(d, 1, public=True),
+            "service 'bill-inquiry': 'public': a bill_inquiry is never published",
+        ),
+        (lambda d: _set(d, 0, public="yes"), "'public' must be true or false"),
+    ],
+)
+def test_public_flags_are_explained_in_errors(mutate: Any, expected: str) -> None:
+    problems = problems_of(mutate(mini()))
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_service_asking_a_national_code_is_never_public() -> None:
+    data = mini()
+    data["services"][0]["fields"].append(
+        {"key": "nid", "type": "national_code", "label": {"fa": "کد", "en": "Code"}}
+    )
+    problems = problems_of(_set(data, 0, public=True))
+    assert any("asks for a national code" in p for p in problems), problems
