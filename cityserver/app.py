@@ -21,7 +21,14 @@ from cityserver.db import Database
 from cityserver.deps import ServerState
 from cityserver.limits import BodyLimit
 from cityserver.ratelimit import RateLimiter
-from cityserver.routes import enroll, open311_requests, open311_services, pull, transactions
+from cityserver.routes import (
+    audit,
+    enroll,
+    open311_requests,
+    open311_services,
+    pull,
+    transactions,
+)
 from cityserver.settings import Settings
 from kiosk.timeutil import utcnow
 from sync import protocol
@@ -97,7 +104,7 @@ def create_app(
     )
     app.state.server = state
     errors.install(app)
-    for module in (enroll, transactions, pull, open311_services, open311_requests):
+    for module in (enroll, transactions, pull, audit, open311_services, open311_requests):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

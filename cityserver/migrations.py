@@ -244,6 +244,40 @@ def _v2(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX ix_requests_tracking_code ON requests (tracking_code)"))
 
 
+def _v3(conn: Connection) -> None:
+    """The server's copy of each kiosk's audit chain, and the divergences it saw."""
+    md = MetaData()
+    Table("kiosks", md, Column("id", String(36), primary_key=True))  # for the foreign keys
+    Table(
+        "audit_entries", md,
+        Column("kiosk_id", String(36), ForeignKey("kiosks.id"), nullable=False),
+        Column("seq", BigInteger, nullable=False, autoincrement=False),
+        Column("time", String(40), nullable=False),
+        Column("occurred_at", UTCDateTime(), nullable=False),
+        Column("actor", String(80), nullable=False),
+        Column("action", String(40), nullable=False),
+        Column("details", JSONType, nullable=False),
+        Column("prev_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+        Column("received_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("kiosk_id", "seq"),
+        Index("ix_audit_entries_action_time", "action", "occurred_at"),
+    )  # fmt: skip
+    Table(
+        "audit_divergences", md,
+        Column("id", BigId, primary_key=True),
+        Column("kiosk_id", String(36), ForeignKey("kiosks.id"), nullable=False, index=True),
+        Column("seq", BigInteger, nullable=False),
+        Column("kiosk_hash", String(64)),
+        Column("server_hash", String(64)),
+        Column("source", String(16), nullable=False),
+        Column("message", Text, nullable=False),
+        Column("detected_at", UTCDateTime(), nullable=False),
+    )  # fmt: skip
+    md.tables["audit_entries"].create(conn)
+    md.tables["audit_divergences"].create(conn)
+
+
 def make_tracking_code_or_none(number: int, seq: int) -> str | None:
     try:
         return make_tracking_code(number, seq)
@@ -254,6 +288,7 @@ def make_tracking_code_or_none(number: int, seq: int) -> str | None:
 STEPS: Final[tuple[Step, ...]] = (
     Step(1, "initial schema (v1)", _v1),
     Step(2, "tracking codes unique", _v2),
+    Step(3, "audit witness: each kiosk's audit chain, and divergences", _v3),
 )
 LATEST: Final = STEPS[-1].version
 

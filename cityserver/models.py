@@ -174,6 +174,39 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class AuditEntry(Base):
+    """The server's copy of one entry of a kiosk's audit chain: written once, never changed."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_action_time", "action", "occurred_at"),)
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    time: Mapped[str] = mapped_column(String(40))  # the kiosk's text, as hashed
+    occurred_at: Mapped[datetime]  # the same time, parsed (the kiosk's clock)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class AuditDivergence(Base):
+    """A batch or a heartbeat of a kiosk that did not extend the server's copy of its chain."""
+
+    __tablename__ = "audit_divergences"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)  # the first entry where the two part
+    kiosk_hash: Mapped[str | None] = mapped_column(String(64))  # the kiosk's entry there
+    server_hash: Mapped[str | None] = mapped_column(String(64))  # the server's entry there
+    source: Mapped[str] = mapped_column(String(16))  # "batch" or "heartbeat"
+    message: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime]
+
+
 class Counter(Base):
     """SQLite only: the server's named sequences (PostgreSQL has real ``SEQUENCE`` objects)."""
 

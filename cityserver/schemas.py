@@ -103,6 +103,32 @@ class AnnouncementPage(BaseModel):
     more: bool
 
 
+class AuditHead(BaseModel):
+    seq: int = Field(ge=0, le=2**62)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class WireAuditEntry(BaseModel):
+    seq: int
+    time: str
+    actor: str
+    action: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditBatch(BaseModel):
+    entries: list[WireAuditEntry]
+
+
+class AuditAnswer(BaseModel):
+    held_through: int
+    diverged: bool
+    message: str | None
+    server_time: float
+
+
 class Heartbeat(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -114,6 +140,7 @@ class Heartbeat(BaseModel):
     free_disk_bytes: int = Field(ge=0, le=2**63 - 1)
     printer_state: str = Field(max_length=200)
     catalog_version: str = Field(max_length=64)
+    audit_head: AuditHead | None = None  # older kiosks do not send it
 
 
 MIRRORS: dict[str, type[BaseModel]] = {
@@ -129,6 +156,10 @@ MIRRORS: dict[str, type[BaseModel]] = {
     "WireAnnouncement": WireAnnouncement,
     "AnnouncementPage": AnnouncementPage,
     "Heartbeat": Heartbeat,
+    "AuditHead": AuditHead,
+    "WireAuditEntry": WireAuditEntry,
+    "AuditBatch": AuditBatch,
+    "AuditAnswer": AuditAnswer,
 }
 """Model by the name of the protocol ``TypedDict`` it mirrors."""
 

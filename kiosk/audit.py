@@ -14,13 +14,14 @@ codes, counts and reasons (with long digit runs redacted, see
 
 The chain makes tampering evident to anyone who can compare it with a copy of the head kept
 elsewhere; someone who can write the database file can rebuild a whole consistent chain, which
-only an external copy of the head (for example in the heartbeat to the city server) reveals.
+only an external copy reveals: the sync engine ships every entry to the city server, which keeps
+a copy per kiosk and checks each batch, and the kiosk's head with every heartbeat, against it
+(:mod:`cityserver.audit_witness`; the hash is :func:`kiosk.auditchain.entry_hash`, shared).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,12 +31,12 @@ from typing import Any, Final, cast
 from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from kiosk.auditchain import GENESIS, entry_hash
 from kiosk.db import Database
 from kiosk.models import AuditRecord, KioskState
 from kiosk.timeutil import Clock, iso, to_db, utcnow
 
 HEAD_KEY: Final = "audit.head"
-GENESIS: Final = "0" * 64
 TRIGGERS: Final = (
     "audit_log_no_update",
     "audit_log_no_delete",
@@ -92,17 +93,6 @@ class AuditEntry:
         }
 
 
-def entry_hash(
-    prev_hash: str, seq: int, time: str, actor: str, action: str, details: Mapping[str, Any]
-) -> str:
-    """The hash of one entry; ``time`` is the stored text form (``kiosk.timeutil.to_db``)."""
-    canonical = json.dumps(
-        {"seq": seq, "time": time, "actor": actor, "action": action, "details": details},
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
 class AuditLog:
@@ -186,6 +176,45 @@ class AuditLog:
             )
             for r in reversed(rows)
         ]
+
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the last entry as the head record has it: (0, GENESIS) when empty."""
+        with self.db.read() as session:
+            value = session.execute(
+                select(KioskState.value).where(KioskState.key == HEAD_KEY)
+            ).scalar()
+        if isinstance(value, dict) and isinstance(value.get("seq"), int):
+            return int(value["seq"]), str(value.get("hash", ""))
+        return 0, GENESIS
+
+    def wire_entries(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Entries after seq ``after``, oldest first, as stored (the time as its hashed text),
+        for the city server's copy (``sync.protocol.WireAuditEntry``)."""
+        with self.db.read() as session:
+            rows = session.connection().exec_driver_sql(
+                "SELECT seq, time, actor, action, details, prev_hash, hash FROM audit_log "
+                "WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after, limit),
+            )
+            found = [_Row(*r) for r in rows]
+        entries: list[dict[str, Any]] = []
+        for row in found:
+            try:
+                details = json.loads(row.details)
+            except (TypeError, ValueError):
+                details = {"unreadable": str(row.details)[:200]}  # the server sees it differs
+            entries.append(
+                {
+                    "seq": row.seq,
+                    "time": row.time,
+                    "actor": row.actor,
+                    "action": row.action,
+                    "details": details if isinstance(details, dict) else {"value": details},
+                    "prev_hash": row.prev_hash,
+                    "hash": row.hash,
+                }
+            )
+        return entries
 
     def count(self) -> int:
         with self.db.read() as session:

@@ -22,6 +22,7 @@ STATUS_CURSOR = "cursor.statuses"
 ANNOUNCEMENT_CURSOR = "cursor.announcements"
 CATALOG_ETAG = "catalog.etag"
 CLOCK_OFFSET = "clock.offset"
+AUDIT_CURSOR = "cursor.audit"  # the last audit entry the city server holds
 SYNC = "sync.last"
 MAX_CLOCK_OFFSET_S = 250 * 365.25 * 86400  # a kiosk clock at 1970 is 56 years off: fine
 
@@ -99,7 +100,7 @@ class StateStore:
     def save_enrollment(self, enrollment: Enrollment) -> None:
         """A new enrollment: new identity, so the cursors of the old one no longer apply."""
         with self.db.write() as session:
-            for key in (STATUS_CURSOR, ANNOUNCEMENT_CURSOR, SYNC):
+            for key in (STATUS_CURSOR, ANNOUNCEMENT_CURSOR, AUDIT_CURSOR, SYNC):
                 session.execute(delete(KioskState).where(KioskState.key == key))
             value = {**enrollment.public(), "secret": enrollment.secret}
             row = session.get(KioskState, ENROLLMENT)

@@ -230,6 +230,11 @@ class SyncClient:
             return None
         return response.body, response.headers.get("ETag", "").strip('"')
 
+    def audit(self, entries: list[p.WireAuditEntry]) -> p.AuditAnswer:
+        body: p.AuditBatch = {"entries": entries}
+        data: p.AuditAnswer = self._call("POST", p.PATH_AUDIT, body=body).json()
+        return data
+
     def heartbeat(self, beat: p.Heartbeat) -> None:
         _checked(shapes.server_time, self._call("POST", p.PATH_HEARTBEAT, body=beat))
 

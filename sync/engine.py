@@ -27,13 +27,21 @@ from pathlib import Path
 from typing import cast
 
 from kiosk.announcements import AnnouncementStore
+from kiosk.audit import AuditLog
 from kiosk.catalog import Catalog, CatalogError, LocalText, catalog_from_bytes
 from kiosk.catalog_source import SYNCED_CATALOG
 from kiosk.health import printer_error, snapshot
 from kiosk.logs import describe
 from kiosk.outbox import ItemOutcome, Outbox, StatusChange
 from kiosk.queue import Queue, QueuedTransaction
-from kiosk.state import ANNOUNCEMENT_CURSOR, CATALOG_ETAG, STATUS_CURSOR, StateStore, SyncRecord
+from kiosk.state import (
+    ANNOUNCEMENT_CURSOR,
+    AUDIT_CURSOR,
+    CATALOG_ETAG,
+    STATUS_CURSOR,
+    StateStore,
+    SyncRecord,
+)
 from kiosk.timeutil import Clock, iso, utcnow
 from sync import protocol as p
 from sync.client import (
@@ -78,6 +86,8 @@ class CycleReport:
     rejected: int = 0
     statuses: int = 0
     announcements: int = 0
+    audit_entries: int = 0  # audit entries the city server now holds as well
+    audit_diverged: str | None = None  # the server's copy and this kiosk's chain part
     catalog_version: str | None = None  # set when a new catalog arrived this cycle
     heartbeat: bool = False
     error: str | None = None
@@ -94,6 +104,10 @@ class CycleReport:
             f"status updates {self.statuses}",
             f"announcements {self.announcements}",
         ]
+        if self.audit_entries:
+            parts.append(f"audit entries {self.audit_entries}")
+        if self.audit_diverged:
+            parts.append(f"audit chain diverged: {self.audit_diverged}")
         if self.catalog_version:
             parts.append(f"new catalog {self.catalog_version}")
         if self.heartbeat:
@@ -177,6 +191,7 @@ class SyncEngine:
         self.outbox = Outbox(self.db, clock=clock)
         self.state = StateStore(self.db, clock=clock)
         self.announcements = AnnouncementStore(self.db, clock=clock)
+        self.audit = AuditLog(self.db, clock=clock)
         self.catalog_dir = catalog_dir
         self.data_dir = data_dir
         self.batch_size = batch_size
@@ -225,6 +240,7 @@ class SyncEngine:
         now = self.clock()
         try:
             report = self._push_all(client, report)
+            report = self._ship_audit(client, report)
             report = self._pull_statuses(client, report)
             report = self._pull_catalog(client, report)
             report = self._pull_announcements(client, report)
@@ -369,6 +385,39 @@ class SyncEngine:
             log.warning("clock skew reported by the server; offset now %.0f s", self.offset.seconds)
             return client.push_encoded(key, items)
 
+    # -- the audit chain, witnessed by the city ------------------------------------------------
+
+    def _ship_audit(self, client: SyncClient, report: CycleReport) -> CycleReport:
+        """Send the audit entries the server does not hold yet, exactly once like transactions:
+        the cursor moves only to what the server says it holds, so a lost answer means the
+        same entries again, which the server recognises."""
+        cursor = int(self.state.get(AUDIT_CURSOR, 0) or 0)
+        shipped = 0
+        while True:
+            entries = self.audit.wire_entries(cursor, p.MAX_AUDIT_BATCH)
+            if not entries:
+                break
+            try:
+                answer = client.audit(cast(list[p.WireAuditEntry], entries))
+            except Refused as exc:
+                if exc.status == 404:  # a server that keeps no copy of audit chains
+                    return report
+                raise
+            held = int(answer["held_through"])
+            if held != cursor:  # behind the cursor too: the server lost its copy, send again
+                shipped += max(0, held - cursor)
+                cursor = held
+                self.state.set(AUDIT_CURSOR, cursor)
+            if answer.get("diverged"):
+                message = str(answer.get("message") or "the server's copy differs")
+                log.error("the city server's copy of the audit chain differs: %s", message)
+                return replace(
+                    report, audit_entries=report.audit_entries + shipped, audit_diverged=message
+                )
+            if len(entries) < p.MAX_AUDIT_BATCH:
+                break
+        return replace(report, audit_entries=report.audit_entries + shipped)
+
     # -- pull ------------------------------------------------------------------------------
 
     def _pull_statuses(self, client: SyncClient, report: CycleReport) -> CycleReport:
@@ -446,8 +495,12 @@ class SyncEngine:
         health = snapshot(
             self.queue, self.state, data_dir=self.data_dir, printer_state=self._printer_state()
         )
-        beat = cast(p.Heartbeat, health.heartbeat_fields())
+        beat = cast(p.Heartbeat, {**health.heartbeat_fields(), "audit_head": self._audit_head()})
         client.heartbeat(beat)
+
+    def _audit_head(self) -> p.AuditHead:
+        seq, digest = self.audit.head()
+        return {"seq": seq, "hash": digest}
 
     def _printer_state(self) -> str:
         try:

@@ -49,6 +49,7 @@ NONCE_TTL_S: Final = 2 * MAX_CLOCK_SKEW_S
 DEFAULT_BATCH: Final = 100
 MAX_BATCH_ITEMS: Final = 1000  # more items in one push: 413
 MAX_BODY_BYTES: Final = 4_000_000  # a larger body: 413
+MAX_AUDIT_BATCH: Final = 500  # audit entries per POST /audit
 
 # -- results and errors ----------------------------------------------------------------------
 ItemStatus = Literal["accepted", "duplicate", "rejected"]
@@ -173,6 +174,13 @@ class AnnouncementPage(TypedDict):
     more: bool
 
 
+class AuditHead(TypedDict):
+    """The last entry of the kiosk's audit chain: (0, 64 zeros) when it is empty."""
+
+    seq: int
+    hash: str
+
+
 class Heartbeat(TypedDict):
     queue_depth: int
     oldest_unsent_at: str | None
@@ -182,6 +190,30 @@ class Heartbeat(TypedDict):
     free_disk_bytes: int
     printer_state: str  # "ok", "not_configured", "error: ..."
     catalog_version: str
+    audit_head: AuditHead | None  # checked against the server's copy of the chain
+
+
+class WireAuditEntry(TypedDict):
+    """One entry of the kiosk's audit log, exactly as stored and hashed (kiosk.auditchain)."""
+
+    seq: int
+    time: str  # the stored text form, as hashed
+    actor: str
+    action: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditBatch(TypedDict):
+    entries: list[WireAuditEntry]  # after the last one the server acknowledged, in order
+
+
+class AuditAnswer(TypedDict):
+    held_through: int  # the server holds the kiosk's chain up to this entry: the kiosk's cursor
+    diverged: bool  # the batch does not extend the server's copy (recorded there for the city)
+    message: str | None
+    server_time: float
 
 
 # -- signing -------------------------------------------------------------------------------

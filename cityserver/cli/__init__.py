@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from cityserver.cli import cases, content, fleet, serve
+from cityserver.cli import audit_cmd, cases, content, fleet, serve
 from cityserver.cli.common import CliError
 from cityserver.db import DatabaseUnavailable
 from cityserver.migrations import SchemaTooNew
@@ -45,7 +45,7 @@ def build_parser() -> Parser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (serve, fleet, cases, content):
+    for module in (serve, fleet, cases, content, audit_cmd):
         module.register(commands, common)
     return parser
 

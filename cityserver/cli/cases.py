@@ -20,6 +20,7 @@ from cityserver.cli.common import (
 )
 from cityserver.models import Kiosk, Request
 from cityserver.settings import Settings
+from kiosk.text import printable
 from kiosk.tracking import InvalidTrackingCode
 from sync import protocol
 
@@ -106,17 +107,18 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(items if len(items) > 1 else items[0])
         return 0
-    for item in items:
-        print(f"{item['display_code']}  {item['service_code']}  ({item['status']})")
+    for item in items:  # answers, notes and kiosk names through printable(): never raw
+        print(f"{printable(item['display_code'])}  {item['service_code']}  ({item['status']})")
         print(f"  id: {item['id']}   server ref: {item['server_ref']}")
         print(
-            f"  from: {item['kiosk_name'] or item['channel']} (kiosk {item['kiosk_number']}), "
+            f"  from: {printable(item['kiosk_name'] or item['channel'])} "
+            f"(kiosk {item['kiosk_number']}), "
             f"filed {item['created_at']}, received {item['received_at']}"
         )
         for key, value in item["answers"].items():
-            print(f"  {key}: {value}")
+            print(f"  {printable(str(key))}: {printable(str(value))}")
         for event in item["history"]:
-            note = f" - {event['note']}" if event["note"] else ""
+            note = f" - {printable(event['note'])}" if event["note"] else ""
             print(f"  [{event['changed_at']}] {event['status']}{note}")
     return 0
 

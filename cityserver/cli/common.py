@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from cityserver.db import Database
 from cityserver.settings import Settings
+from kiosk.text import printable
 from kiosk.timeutil import iso, utcnow
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -57,11 +61,18 @@ def parse_iso(value: str, option: str) -> datetime:
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    """JSON with Persian as it is; C1 and bidi controls, which ``json.dumps`` leaves raw when
+    not ASCII-only, as ``\\uXXXX`` escapes (valid JSON: they only occur inside strings)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(h) for h in headers]] + [["-" if c is None else str(c) for c in r] for r in rows]
+    """A table; every cell through :func:`kiosk.text.printable` (kiosk names, errors, notes
+    and answers come from kiosks and citizens: no escape sequence reaches the terminal)."""
+    cells = [[str(h) for h in headers]] + [
+        ["-" if c is None else printable(str(c)) for c in r] for r in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-from cityserver import apikeys, kiosks
+from cityserver import apikeys, audit_witness, kiosks
 from cityserver.cli.common import (
     CliError,
     Commands,
@@ -21,6 +22,7 @@ from cityserver.cli.common import (
 )
 from cityserver.models import Kiosk
 from cityserver.settings import Settings
+from kiosk.text import printable
 from kiosk.timeutil import iso
 
 
@@ -78,8 +80,9 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_kiosk_list(args: argparse.Namespace, settings: Settings) -> int:
     with database(settings) as db, db.read() as session:
+        witnessed = audit_witness.fleet(session, now())
         rows = [
-            kiosks.kiosk_summary(k)
+            {**kiosks.kiosk_summary(k), **_audit_summary(witnessed.get(k.id))}
             for k in session.execute(select(Kiosk).order_by(Kiosk.number)).scalars()
         ]
     if args.json:
@@ -100,6 +103,8 @@ def cmd_kiosk_list(args: argparse.Namespace, settings: Settings) -> int:
             "LAST ERROR",
             "VERSION",
             "FREE DISK",
+            "AUDIT",
+            "FAILED SIGN-INS 1H/24H",
             "REVOKED",
         ],
         [
@@ -114,6 +119,8 @@ def cmd_kiosk_list(args: argparse.Namespace, settings: Settings) -> int:
                 (r["last_error"] or "-")[:40],
                 r["app_version"],
                 human_bytes(r["free_disk_bytes"]),
+                _audit_cell(r),
+                f"{r['sign_in_failures_1h']}/{r['sign_in_failures_24h']}",
                 when(r["revoked_at"]) if r["revoked_at"] else "no",
             ]
             for r in rows
@@ -122,13 +129,34 @@ def cmd_kiosk_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _audit_summary(witness: audit_witness.Witness | None) -> dict[str, Any]:
+    """The kiosk's audit chain as the server witnessed it, for ``kiosk list``."""
+    if witness is None:
+        witness = audit_witness.Witness(0, 0, None, 0, 0)
+    first = witness.first_divergence
+    return {
+        "audit_entries": witness.entries,
+        "audit_diverged_at": None if first is None else first.seq,
+        "sign_in_failures_1h": witness.sign_in_failures_1h,
+        "sign_in_failures_24h": witness.sign_in_failures_24h,
+    }
+
+
+def _audit_cell(row: dict[str, Any]) -> str:
+    if row["audit_diverged_at"] is not None:
+        return f"DIVERGED at entry {row['audit_diverged_at']}"
+    return f"ok ({row['audit_entries']})" if row["audit_entries"] else "-"
+
+
 def cmd_kiosk_revoke(args: argparse.Namespace, settings: Settings) -> int:
     with database(settings) as db, db.write() as session:
         row = kiosks.revoke(session, args.kiosk, now())
         if row is None:
             raise CliError(f"no kiosk with id or number {args.kiosk!r}", status=1)
         number, name, revoked = row.number, row.name, row.revoked_at
-    print(f"kiosk {number} ({name}) revoked at {when(revoked)}; it must be enrolled again")
+    print(
+        f"kiosk {number} ({printable(name)}) revoked at {when(revoked)}; it must be enrolled again"
+    )
     return 0
 
 
@@ -152,5 +180,5 @@ def cmd_apikey_revoke(args: argparse.Namespace, settings: Settings) -> int:
         if row is None:
             raise CliError(f"no API key {args.key_id}", status=1)
         name = row.name
-    print(f"API key {args.key_id} ({name}) revoked")
+    print(f"API key {args.key_id} ({printable(name)}) revoked")
     return 0

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from cityserver import announcements, casework, kiosks, schemas
+from cityserver import announcements, audit_witness, casework, kiosks, schemas
 from cityserver.deps import AuthKiosk, RawBody, State, not_in_maintenance
 from cityserver.errors import ApiError
 from sync import protocol
@@ -99,6 +99,12 @@ async def heartbeat(kiosk: AuthKiosk, body: RawBody, state: State) -> dict[str, 
     def store() -> None:
         with state.db.write() as session:
             kiosks.record_heartbeat(session, kiosk.id, beat.model_dump(mode="json"), now)
+            if beat.audit_head is not None:
+                head: protocol.AuditHead = {
+                    "seq": beat.audit_head.seq,
+                    "hash": beat.audit_head.hash,
+                }
+                audit_witness.check_head(session, kiosk.id, head, now)
 
     await run_in_threadpool(store)
     return {"server_time": state.clock().timestamp()}
