@@ -73,7 +73,7 @@ def parse_entries(data: object) -> list[Link]:
                 item["details"],
                 item["prev_hash"],
                 item["hash"],
-            )  # fmt: skip
+            )
         )
     _occurred(links)  # every time must be readable, or the batch is malformed
     return links
@@ -195,7 +195,7 @@ def receive(
                     "prev_hash": link.prev_hash,
                     "hash": link.hash,
                     "received_at": now,
-                }  # fmt: skip
+                }
                 for link, when in zip(accepted, times, strict=True)
             ],
         )
