@@ -87,6 +87,11 @@ def create_app(
             if settings.max_requests_per_minute
             else None
         ),
+        public_limiter=(
+            RateLimiter(settings.max_public_requests_per_minute)
+            if settings.max_public_requests_per_minute
+            else None
+        ),
         maintenance=settings.maintenance,
     )
 
@@ -101,6 +106,10 @@ def create_app(
         version=kiosk.__version__,
         summary=f"Sync protocol v{protocol.PROTOCOL_VERSION} for kiosks, and Open311 GeoReport v2",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN: off unless asked for (--docs).
+        # /openapi.json, the protocol's own description, is always served.
+        docs_url="/docs" if settings.docs else None,
+        redoc_url="/redoc" if settings.docs else None,
     )
     app.state.server = state
     errors.install(app)

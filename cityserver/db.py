@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -63,7 +64,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            restrict(Path(database))
         engine = create_engine(
             parsed,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
@@ -87,6 +89,32 @@ def make_engine(url: str) -> Engine:
         # (Push batches go through insert_ignore_returning instead.)
         insertmanyvalues_page_size=50,
     )
+
+
+def restrict(database: Path) -> None:
+    """The database, its WAL and shared-memory files readable by the server's user only (the
+    file holds every kiosk's secret and every answer): created so, and tightened if found
+    otherwise. (The data dir is the CLI's to tighten: :func:`restrict_dir`.)"""
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        try:
+            if path == database and not path.exists():
+                path.touch(mode=0o600)
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError as exc:  # not ours: say so, SQLite will say the rest
+            log.warning("cannot restrict %s: %s", path, exc.strerror or exc)
+
+
+def restrict_dir(folder: Path) -> None:
+    """The server's data dir: 0700 if it is ours (never a shared, sticky folder such as /tmp)."""
+    try:
+        info = folder.stat()
+        if info.st_uid == os.getuid() and not info.st_mode & 0o1000 and info.st_mode & 0o077:
+            folder.chmod(0o700)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        log.warning("cannot restrict %s: %s", folder, exc.strerror or exc)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -138,6 +166,8 @@ class Database:
                 raise DatabaseUnavailable(
                     f"cannot open the database {display_url(url)}: {first_line(exc.orig)}"
                 ) from exc
+        if self.dialect == "sqlite" and self.engine.url.database:
+            restrict(Path(self.engine.url.database))  # the WAL files exist now
         write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(write_engine, expire_on_commit=False)

@@ -27,7 +27,8 @@ class ServerState:
     catalogs: CatalogStore
     auth: Authenticator
     clock: Callable[[], datetime]
-    limiter: RateLimiter | None = None
+    limiter: RateLimiter | None = None  # per kiosk, on the signed routes
+    public_limiter: RateLimiter | None = None  # per client address, on the unsigned routes
     maintenance: bool = False
 
 
@@ -50,6 +51,26 @@ async def not_in_maintenance(state: State) -> None:
         )
 
 
+def _too_many(wait: float, who: str) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        f"too many requests from this {who}; wait {wait:.0f} s",
+        headers={"Retry-After": f"{wait:.0f}"},
+    )
+
+
+async def public_rate_limit(request: Request, state: State) -> None:
+    """The limit of the unsigned routes (enrollment, the clock, Open311), per client address:
+    behind a reverse proxy, run uvicorn with ``--forwarded-allow-ips`` so it is the client's."""
+    if state.public_limiter is None:
+        return
+    client = request.client.host if request.client is not None else "unknown"
+    wait = state.public_limiter.check(client)
+    if wait is not None:
+        raise _too_many(wait, "address")
+
+
 async def raw_body(request: Request) -> bytes:
     """The body bytes (what the signature covers); :class:`cityserver.limits.BodyLimit` has
     refused it with 413 already if it is larger than the route takes."""
@@ -70,12 +91,7 @@ def current_kiosk(request: Request, body: RawBody, state: State) -> KioskIdentit
     if state.limiter is not None:
         wait = state.limiter.check(kiosk.id)
         if wait is not None:
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"too many requests from this kiosk; wait {wait:.0f} s",
-                headers={"Retry-After": f"{wait:.0f}"},
-            )
+            raise _too_many(wait, "kiosk")
     return kiosk
 
 

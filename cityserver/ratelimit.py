@@ -1,7 +1,10 @@
-"""A per-kiosk request limit (off by default), kept in each server process's memory.
+"""Request limits per key (a kiosk, or a client address), kept in each server process's memory.
 
-It protects one process from one misbehaving kiosk; with several processes each counts its own
-share. When a kiosk is over the limit the answer is 429 with ``Retry-After``.
+On by default (``cityserver.settings``): per kiosk on the signed sync API, per client address
+on the unsigned routes (enrollment, the clock, Open311). They protect one process from one
+misbehaving client; with several processes each counts its own share. Over the limit the answer
+is 429 with ``Retry-After``. The table of keys is bounded: past :data:`MAX_KEYS` the keys whose
+window is over are forgotten (a flood of addresses cannot grow it without end).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections import deque
 from collections.abc import Callable
 
 WINDOW_S = 60.0
+MAX_KEYS = 100_000
 
 
 class RateLimiter:
@@ -26,6 +30,8 @@ class RateLimiter:
         """Count one request; None if allowed, else the seconds to wait."""
         now = self.clock()
         with self._lock:
+            if key not in self._hits and len(self._hits) >= MAX_KEYS:
+                self._forget(now)
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - WINDOW_S:
                 hits.popleft()
@@ -33,3 +39,11 @@ class RateLimiter:
                 return max(1.0, math.ceil(hits[0] + WINDOW_S - now))
             hits.append(now)
             return None
+
+    def _forget(self, now: float) -> None:
+        stale = [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - WINDOW_S]
+        for k in stale:
+            del self._hits[k]
+        if len(self._hits) >= MAX_KEYS:  # all of them busy: the oldest go
+            for k in sorted(self._hits, key=lambda k: self._hits[k][-1])[: MAX_KEYS // 10]:
+                del self._hits[k]

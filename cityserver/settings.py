@@ -10,10 +10,14 @@ setting and the form it expects, instead of failing on the first request.
 | host, port | ``--host``, ``--port`` | ``CITYSERVER_HOST``, ``CITYSERVER_PORT`` | 127.0.0.1, 8311 |
 | enrollment token lifetime | ``--ttl-hours`` | ``CITYSERVER_TOKEN_TTL_HOURS`` | 24 |
 | clock skew allowed | – | ``CITYSERVER_MAX_CLOCK_SKEW_S`` | protocol ``MAX_CLOCK_SKEW_S`` |
-| requests a kiosk may make per minute | ``--max-requests-per-minute`` | ``..._PER_MINUTE`` | off |
+| requests a kiosk may make per minute | ``--max-requests-per-minute`` | ``..._PER_MINUTE`` | 600 |
+| unsigned requests per client address per minute | ``--max-public-requests-per-minute`` | ``CITYSERVER_MAX_PUBLIC_REQUESTS_PER_MINUTE`` | 300 |
+| interactive API docs at ``/docs`` | ``--docs`` | ``CITYSERVER_DOCS`` | off |
 | maintenance (503 on the sync API) | ``--maintenance`` | ``CITYSERVER_MAINTENANCE`` | off |
 
-(``..._PER_MINUTE`` is ``CITYSERVER_MAX_REQUESTS_PER_MINUTE``.)
+(``..._PER_MINUTE`` is ``CITYSERVER_MAX_REQUESTS_PER_MINUTE``; 0 turns a limit off.) The
+database URL with a password belongs in ``CITYSERVER_DB`` or a pgpass file, not on the command
+line, where every user of the machine sees it (``ps``): ``cityserver`` warns about that.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ APP_NAME: Final = "municipal-cityserver"
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8311
 DEFAULT_TOKEN_TTL_HOURS: Final = 24.0
+DEFAULT_KIOSK_RATE: Final = 600  # a kiosk syncs a few requests every 30 s; a drain, ~10 per s
+DEFAULT_PUBLIC_RATE: Final = 300
 DB_FORMS: Final = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
 _TRUE: Final = frozenset({"1", "true", "yes", "on"})
 _FALSE: Final = frozenset({"0", "false", "no", "off", ""})
@@ -51,7 +57,9 @@ class Settings:
     port: int = DEFAULT_PORT
     token_ttl_hours: float = DEFAULT_TOKEN_TTL_HOURS
     max_clock_skew_s: int = MAX_CLOCK_SKEW_S
-    max_requests_per_minute: int = 0  # 0: no limit
+    max_requests_per_minute: int = DEFAULT_KIOSK_RATE  # 0: no limit
+    max_public_requests_per_minute: int = DEFAULT_PUBLIC_RATE  # per client address; 0: none
+    docs: bool = False  # /docs and /redoc (Swagger UI and ReDoc load scripts from a CDN)
     maintenance: bool = False
     retry_after_s: int = 30  # what 429 and 503 answers ask the kiosk to wait
 
@@ -75,6 +83,8 @@ def load_settings(
     port: int | str | None = None,
     token_ttl_hours: float | str | None = None,
     max_requests_per_minute: int | str | None = None,
+    max_public_requests_per_minute: int | str | None = None,
+    docs: bool | None = None,
     maintenance: bool | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
@@ -121,12 +131,25 @@ def load_settings(
                 "--max-requests-per-minute",
                 env,
                 "CITYSERVER_MAX_REQUESTS_PER_MINUTE",
-                0,
+                DEFAULT_KIOSK_RATE,
             ),
             low=0,
             high=1_000_000,
             form="a whole number of requests, 0 for no limit",
         ),
+        max_public_requests_per_minute=int_setting(
+            *_pick(
+                max_public_requests_per_minute,
+                "--max-public-requests-per-minute",
+                env,
+                "CITYSERVER_MAX_PUBLIC_REQUESTS_PER_MINUTE",
+                DEFAULT_PUBLIC_RATE,
+            ),
+            low=0,
+            high=1_000_000,
+            form="a whole number of requests, 0 for no limit",
+        ),
+        docs=docs if docs is not None else _bool(env, "CITYSERVER_DOCS"),
         maintenance=maintenance if maintenance is not None else _bool(env),
     )
 
@@ -161,13 +184,21 @@ def float_setting(value: object, source: str, *, low: float, high: float, form: 
     return number
 
 
-def _bool(env: Mapping[str, str]) -> bool:
-    raw = env.get("CITYSERVER_MAINTENANCE", "").strip().lower()
+def _bool(env: Mapping[str, str], name: str = "CITYSERVER_MAINTENANCE") -> bool:
+    raw = env.get(name, "").strip().lower()
     if raw in _TRUE:
         return True
     if raw in _FALSE:
         return False
-    raise SettingsError(f"CITYSERVER_MAINTENANCE must be 1 or 0 (true/false), got {raw!r}")
+    raise SettingsError(f"{name} must be 1 or 0 (true/false), got {raw!r}")
+
+
+def has_password(url: str) -> bool:
+    """Whether a database URL carries a password (which then shows in ``ps``)."""
+    try:
+        return make_url(url).password is not None
+    except ArgumentError:
+        return False
 
 
 def _host(value: str) -> str:

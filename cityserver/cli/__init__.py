@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from cityserver.cli import audit_cmd, cases, content, fleet, serve
 from cityserver.cli.common import CliError
-from cityserver.db import DatabaseUnavailable
+from cityserver.db import DatabaseUnavailable, restrict_dir
 from cityserver.migrations import SchemaTooNew
-from cityserver.settings import SettingsError, load_settings
+from cityserver.settings import SettingsError, has_password, load_settings
 
 PROG = "cityserver"
 
@@ -51,6 +52,8 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything the server writes (the SQLite database, its WAL, logs) is for its user only.
+    os.umask(0o077)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -64,11 +67,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=getattr(args, "port", None),
             token_ttl_hours=getattr(args, "ttl_hours", None),
             max_requests_per_minute=getattr(args, "max_requests_per_minute", None),
+            max_public_requests_per_minute=getattr(args, "max_public_requests_per_minute", None),
+            docs=getattr(args, "docs", None),
             maintenance=getattr(args, "maintenance", None) or None,
         )
     except SettingsError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    restrict_dir(settings.data_dir)
+    if args.db is not None and has_password(args.db):
+        print(
+            f"{PROG}: warning: the --db URL holds a password, which every user of this "
+            "machine can read in the process list; put the URL in CITYSERVER_DB, or the "
+            "password in a pgpass file (PGPASSFILE)",
+            file=sys.stderr,
+        )
     verbose = args.command in ("run", "migrate")  # staff commands print only their answer
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

@@ -8,11 +8,13 @@ import gc
 import logging
 import os
 import signal
+import sys
 import threading
 import time
+from pathlib import Path
 
 from cityserver import migrations
-from cityserver.cli.common import Commands, database
+from cityserver.cli.common import CliError, Commands, database
 from cityserver.db import display_url
 from cityserver.settings import Settings
 
@@ -25,7 +27,27 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
         "--max-requests-per-minute",
         default=None,
         metavar="N",
-        help="per kiosk; more get 429 with Retry-After (default: no limit)",
+        help="per kiosk; more get 429 with Retry-After (default 600; 0: no limit)",
+    )
+    run.add_argument(
+        "--max-public-requests-per-minute",
+        default=None,
+        metavar="N",
+        help="per client address on enrollment and Open311 (default 300; 0: no limit)",
+    )
+    run.add_argument(
+        "--docs",
+        action="store_true",
+        default=None,
+        help="serve Swagger UI at /docs and ReDoc at /redoc (they load scripts from a CDN)",
+    )
+    run.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate")
+    run.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key")
+    run.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        default=None,
+        help="addresses of the reverse proxy whose X-Forwarded-For to trust (comma-separated)",
     )
     run.add_argument(
         "--maintenance",
@@ -45,6 +67,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     from cityserver.app import create_app
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise CliError("--ssl-certfile and --ssl-keyfile go together")
+    for option, path in (
+        ("--ssl-certfile", args.ssl_certfile),
+        ("--ssl-keyfile", args.ssl_keyfile),
+    ):
+        if path and not Path(path).is_file():
+            raise CliError(f"{option}: no such file: {path}")
     app = create_app(settings)
     # Everything made so far (modules, the app, the catalog) lives as long as the process: move
     # it out of the cyclic garbage collector's view, whose full passes over it otherwise cost
@@ -52,10 +82,27 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     gc.collect()
     gc.freeze()
     print(f"cityserver: database {display_url(settings.db_url)}", flush=True)
-    print(f"cityserver: listening on http://{settings.host}:{settings.port}", flush=True)
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"cityserver: listening on {scheme}://{settings.host}:{settings.port}", flush=True)
+    if scheme == "http" and settings.host not in ("127.0.0.1", "::1", "localhost"):
+        print(
+            "cityserver: warning: plain HTTP on a network address; put TLS in front "
+            "(a reverse proxy, or --ssl-certfile/--ssl-keyfile): see docs/deploy.md",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.exit_with is not None:
         exit_with(args.exit_with)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        proxy_headers=args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+    )
     return 0
 
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
 from cityserver import kiosks, schemas
-from cityserver.deps import State, not_in_maintenance
+from cityserver.deps import State, not_in_maintenance, public_rate_limit
 from cityserver.errors import ApiError
 from sync import protocol
 
-router = APIRouter(tags=["sync"])
+router = APIRouter(tags=["sync"], dependencies=[Depends(public_rate_limit)])
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.ErrorBody} for code in (400, 401, 403, 409, 503)
 }

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cityserver import apikeys, intake, open311, open311_form, publish
 from cityserver.db import next_values
-from cityserver.deps import ServerState, State, not_in_maintenance
+from cityserver.deps import ServerState, State, not_in_maintenance, public_rate_limit
 from cityserver.models import Request as RequestRow
 from cityserver.models import RequestChannel
 from cityserver.publish import ANONYMOUS, Reader
@@ -27,7 +27,9 @@ from kiosk.uuid7 import uuid7
 from sync import protocol
 
 router = APIRouter(
-    prefix="/open311/v2", tags=["open311"], dependencies=[Depends(not_in_maintenance)]
+    prefix="/open311/v2",
+    tags=["open311"],
+    dependencies=[Depends(not_in_maintenance), Depends(public_rate_limit)],
 )
 DEFAULT_SPAN: Final = dt.timedelta(days=90)
 MAX_RESULTS: Final = 1000

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from cityserver import open311
-from cityserver.deps import State, not_in_maintenance
+from cityserver.deps import State, not_in_maintenance, public_rate_limit
 
 router = APIRouter(
-    prefix="/open311/v2", tags=["open311"], dependencies=[Depends(not_in_maintenance)]
+    prefix="/open311/v2",
+    tags=["open311"],
+    dependencies=[Depends(not_in_maintenance), Depends(public_rate_limit)],
 )
 Locale = Annotated[str, Query(description="fa or en (default en)")]
 Jurisdiction = Annotated[str | None, Query(description="accepted and ignored: one city")]
