@@ -11,11 +11,12 @@ setting and the form it expects, instead of failing on the first request.
 | enrollment token lifetime | ``--ttl-hours`` | ``CITYSERVER_TOKEN_TTL_HOURS`` | 24 |
 | clock skew allowed | – | ``CITYSERVER_MAX_CLOCK_SKEW_S`` | protocol ``MAX_CLOCK_SKEW_S`` |
 | requests a kiosk may make per minute | ``--max-requests-per-minute`` | ``..._PER_MINUTE`` | 600 |
-| unsigned requests per client address per minute | ``--max-public-requests-per-minute`` | ``CITYSERVER_MAX_PUBLIC_REQUESTS_PER_MINUTE`` | 300 |
+| unsigned requests per address per minute | ``--max-public-...`` | ``..._PUBLIC_...`` | 300 |
 | interactive API docs at ``/docs`` | ``--docs`` | ``CITYSERVER_DOCS`` | off |
 | maintenance (503 on the sync API) | ``--maintenance`` | ``CITYSERVER_MAINTENANCE`` | off |
 
-(``..._PER_MINUTE`` is ``CITYSERVER_MAX_REQUESTS_PER_MINUTE``; 0 turns a limit off.) The
+(``..._PER_MINUTE`` is ``CITYSERVER_MAX_REQUESTS_PER_MINUTE``, ``..._PUBLIC_...``
+``CITYSERVER_MAX_PUBLIC_REQUESTS_PER_MINUTE``; 0 turns a limit off.) The
 database URL with a password belongs in ``CITYSERVER_DB`` or a pgpass file, not on the command
 line, where every user of the machine sees it (``ps``): ``cityserver`` warns about that.
 """
