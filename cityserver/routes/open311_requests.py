@@ -199,7 +199,27 @@ async def form_fields(request: Request) -> dict[str, list[str]]:
 FormFields = Annotated[dict[str, list[str]], Depends(form_fields)]
 
 
-@router.post("/requests.{fmt}")
+FORM_BODY: Final[dict[str, Any]] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            open311_form.FORM_TYPE: {
+                "schema": {
+                    "type": "object",
+                    "required": ["api_key", "service_code"],
+                    "properties": {
+                        name: {"type": "string", "maxLength": limit}
+                        for name, limit in open311_form.STANDARD_LIMITS.items()
+                    },
+                    "additionalProperties": {"type": "string"},  # attribute[CODE]
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/requests.{fmt}", openapi_extra=FORM_BODY)
 def create_request(fmt: str, form: FormFields, state: State) -> list[dict[str, Any]]:
     """File a request (form-encoded: ``api_key``, ``service_code``, ``attribute[CODE]=...``)."""
     check_format(fmt)
