@@ -462,7 +462,8 @@ def main() -> None:
     app = application()
     base = baseline(app, args.repeat, args.warmup)
     with tempfile.TemporaryDirectory(prefix="kiosk-ui-latency-") as tmp:
-        settings = load_settings(data_dir=Path(tmp) / "data", environ={})
+        # a standalone kiosk with a number of its own (one without takes no requests)
+        settings = load_settings(data_dir=Path(tmp) / "data", environ={"KIOSK_STATION_NUMBER": "1"})
         kiosk = build(settings)
         try:
             kiosk.window.resize(*SIZE)

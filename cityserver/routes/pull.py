@@ -98,7 +98,8 @@ async def heartbeat(kiosk: AuthKiosk, body: RawBody, state: State) -> dict[str, 
 
     def store() -> None:
         with state.db.write() as session:
-            kiosks.record_heartbeat(session, kiosk.id, beat.model_dump(mode="json"), now)
+            stored = beat.model_dump(mode="json", exclude_unset=True)  # as sent
+            kiosks.record_heartbeat(session, kiosk.id, stored, now)
             if beat.audit_head is not None:
                 head: protocol.AuditHead = {
                     "seq": beat.audit_head.seq,

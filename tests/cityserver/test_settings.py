@@ -17,7 +17,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.token_ttl_hours == 24
     assert settings.max_clock_skew_s == protocol.MAX_CLOCK_SKEW_S
     assert settings.nonce_ttl_s == protocol.NONCE_TTL_S
-    assert settings.max_requests_per_minute == 0 and settings.maintenance is False
+    assert settings.max_requests_per_minute == 600 and settings.maintenance is False
+    assert settings.max_public_requests_per_minute == 300 and settings.docs is False
 
 
 def test_platformdirs_default_data_dir() -> None:

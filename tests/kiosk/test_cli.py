@@ -153,6 +153,22 @@ def test_catalog_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert "missing 'title'" in lines[1]
 
 
+def test_catalog_validate_explains_the_public_flags(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = json.loads((ROOT / "assets/catalog/default.json").read_text(encoding="utf-8"))
+    by_code = {s["code"]: s for s in data["services"]}
+    address = next(f for f in by_code["street-lights"]["fields"] if f["key"] == "address")
+    address["public"] = True  # a citizen's free text
+    by_code["residence-certificate"]["public"] = True  # asks for a national code
+    path = tmp_path / "public.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "catalog", "validate", str(path))
+    assert code == 1
+    assert "field 'address': 'public': a personal field's answers are never published" in err
+    assert "service 'residence-certificate': 'public': a service that asks for a national" in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
