@@ -64,7 +64,12 @@ def test_report_filed_offline_arrives_once_and_its_status_comes_back(
     tx_id = file_a_report(driver)
     assert driver.shows(translate("fa", "Offline"), timeout=10_000)  # the badge says offline
     queue = synced_kiosk.core.queue
-    assert queue.get(tx_id).state is TxState.PENDING  # type: ignore[union-attr]
+    # pending: not delivered, and put back after each failed attempt (a cycle that is trying
+    # right now holds it in flight for a moment: wait for that attempt to end)
+    qtbot.waitUntil(
+        lambda: queue.get(tx_id).state is TxState.PENDING,  # type: ignore[union-attr]
+        timeout=10_000,
+    )
 
     server.start()  # the link is back
     synced_kiosk.ctx.sync_now()
