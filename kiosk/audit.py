@@ -93,8 +93,6 @@ class AuditEntry:
         }
 
 
-
-
 class AuditLog:
     """The audit log in ``db``. Times come from ``clock`` (UTC)."""
 

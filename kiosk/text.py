@@ -25,7 +25,6 @@ __all__ = [
     "isolate_numbers",
     "localize_digits",
     "normalize_persian",
-    "printable",
     "strip_isolates",
     "to_ascii_digits",
     "to_persian_digits",
@@ -261,25 +260,3 @@ def digits_only(s: str) -> str:
     """
     ascii_digits = to_ascii_digits(s)
     return "".join(c for c in ascii_digits if not (c.isspace() or c in _NUMBER_SEPARATORS))
-
-
-# What must not reach an operator's terminal as it is: C0 controls (ESC starts a terminal escape
-# sequence), DEL, C1 controls (U+009B is CSI on some terminals), and the bidi embeddings,
-# overrides and isolates, which reorder what is shown ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[ch]
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(s: str) -> str:
-    """``s`` safe to print on a terminal: control characters and bidi controls are written as
-    escapes (``\\x1b``, ``\\n``, ``\\u202e``) instead of acting; everything else, Persian
-    and ZWNJ included, is kept. For text from a kiosk or a citizen in a CLI table or line."""
-    return _UNPRINTABLE.sub(_escape, s)

@@ -8,7 +8,7 @@ import argparse
 from cityserver import audit_witness, kiosks
 from cityserver.cli.common import CliError, Commands, add_json, database, print_json
 from cityserver.settings import Settings
-from kiosk.text import printable
+from kiosk.text import escape_controls
 
 
 def register(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -44,11 +44,11 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
         return 1 if problems else 0
-    label = f"kiosk {number} ({printable(name)})"
+    label = f"kiosk {number} ({escape_controls(name)})"
     if problems:
         print(f"{label}: the audit chain does not match the server's copy")
         for problem in problems:
-            print(f"  {printable(problem)}")
+            print(f"  {escape_controls(problem)}")
         return 1
     if entries == 0:
         print(f"{label}: no audit entries witnessed yet (the kiosk ships them with each sync)")

@@ -20,7 +20,7 @@ from cityserver.cli.common import (
 )
 from cityserver.models import Kiosk, Request
 from cityserver.settings import Settings
-from kiosk.text import printable
+from kiosk.text import escape_controls
 from kiosk.tracking import InvalidTrackingCode
 from sync import protocol
 
@@ -107,18 +107,20 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(items if len(items) > 1 else items[0])
         return 0
-    for item in items:  # answers, notes and kiosk names through printable(): never raw
-        print(f"{printable(item['display_code'])}  {item['service_code']}  ({item['status']})")
+    for item in items:  # answers, notes and kiosk names through escape_controls(): never raw
+        print(
+            f"{escape_controls(item['display_code'])}  {item['service_code']}  ({item['status']})"
+        )
         print(f"  id: {item['id']}   server ref: {item['server_ref']}")
         print(
-            f"  from: {printable(item['kiosk_name'] or item['channel'])} "
+            f"  from: {escape_controls(item['kiosk_name'] or item['channel'])} "
             f"(kiosk {item['kiosk_number']}), "
             f"filed {item['created_at']}, received {item['received_at']}"
         )
         for key, value in item["answers"].items():
-            print(f"  {printable(str(key))}: {printable(str(value))}")
+            print(f"  {escape_controls(str(key))}: {escape_controls(str(value))}")
         for event in item["history"]:
-            note = f" - {printable(event['note'])}" if event["note"] else ""
+            note = f" - {escape_controls(event['note'])}" if event["note"] else ""
             print(f"  [{event['changed_at']}] {event['status']}{note}")
     return 0
 

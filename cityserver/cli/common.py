@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cityserver.db import Database
 from cityserver.settings import Settings
-from kiosk.text import printable
+from kiosk.text import escape_controls
 from kiosk.timeutil import iso, utcnow
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -68,10 +68,10 @@ def print_json(value: Any) -> None:
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A table; every cell through :func:`kiosk.text.printable` (kiosk names, errors, notes
+    """A table; every cell through :func:`kiosk.text.escape_controls` (kiosk names, errors, notes
     and answers come from kiosks and citizens: no escape sequence reaches the terminal)."""
     cells = [[str(h) for h in headers]] + [
-        ["-" if c is None else printable(str(c)) for c in r] for r in rows
+        ["-" if c is None else escape_controls(str(c)) for c in r] for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:

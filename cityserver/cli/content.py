@@ -19,7 +19,7 @@ from cityserver.cli.common import (
 )
 from cityserver.settings import Settings
 from kiosk.catalog import CatalogError
-from kiosk.text import printable
+from kiosk.text import escape_controls
 
 
 def register(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -139,5 +139,5 @@ def cmd_announce_list(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for r in rows:
         state = "removed" if r["deleted"] else f"expires {r['expires_at'] or 'never'}"
-        print(f"{r['id']:>4}  {r['published_at']}  {state:28}  {printable(r['title']['en'])}")
+        print(f"{r['id']:>4}  {r['published_at']}  {state:28}  {escape_controls(r['title']['en'])}")
     return 0

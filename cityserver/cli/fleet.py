@@ -22,7 +22,7 @@ from cityserver.cli.common import (
 )
 from cityserver.models import Kiosk
 from cityserver.settings import Settings
-from kiosk.text import printable
+from kiosk.text import escape_controls
 from kiosk.timeutil import iso
 
 
@@ -155,7 +155,8 @@ def cmd_kiosk_revoke(args: argparse.Namespace, settings: Settings) -> int:
             raise CliError(f"no kiosk with id or number {args.kiosk!r}", status=1)
         number, name, revoked = row.number, row.name, row.revoked_at
     print(
-        f"kiosk {number} ({printable(name)}) revoked at {when(revoked)}; it must be enrolled again"
+        f"kiosk {number} ({escape_controls(name)}) revoked at {when(revoked)}; "
+        "it must be enrolled again"
     )
     return 0
 
@@ -180,5 +181,5 @@ def cmd_apikey_revoke(args: argparse.Namespace, settings: Settings) -> int:
         if row is None:
             raise CliError(f"no API key {args.key_id}", status=1)
         name = row.name
-    print(f"API key {args.key_id} ({printable(name)}) revoked")
+    print(f"API key {args.key_id} ({escape_controls(name)}) revoked")
     return 0
