@@ -25,8 +25,9 @@ TODAY = dt.date(2026, 11, 27)
 
 
 STATION_NUMBER = 123
-"""The tests' kiosk is a standalone one with its own number (one without files nothing;
-enrolling asks the city server for this number)."""
+"""The ``settings`` fixture's kiosk is a standalone one with its own number (one without files
+nothing; enrolling asks the city server for this number). A test that runs ``kiosk submit`` on
+a kiosk that is not enrolled gives it one the same way: ``KIOSK_STATION_NUMBER``."""
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +38,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KIOSK_STATION_NUMBER", str(STATION_NUMBER))
     umask = os.umask(0o022)
     os.umask(umask)
     yield
     os.umask(umask)
+
+
+@pytest.fixture
+def station_number(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Commands run here are a standalone kiosk's with number :data:`STATION_NUMBER`."""
+    monkeypatch.setenv("KIOSK_STATION_NUMBER", str(STATION_NUMBER))
+    return STATION_NUMBER
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ assert 'PySide6' not in sys.modules and 'requests' not in sys.modules
 print('core ok')
 """
     )
-    env = {**os.environ, "KIOSK_CATALOG_PATH": str(MINI_CATALOG)}
+    env = {**os.environ, "KIOSK_CATALOG_PATH": str(MINI_CATALOG), "KIOSK_STATION_NUMBER": "5"}
     result = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,

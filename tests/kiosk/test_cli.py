@@ -14,6 +14,9 @@ import pytest
 from kiosk import __version__
 from kiosk.cli import main
 
+# The kiosk these commands run on files requests: it has a number of its own.
+pytestmark = pytest.mark.usefixtures("station_number")
+
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = [
     "--service",
@@ -222,7 +225,9 @@ def python_m_kiosk(
 
 
 def test_process_exit_codes_and_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KIOSK_STATION_NUMBER")  # the file's bad number is the one read
+    monkeypatch.delenv(
+        "KIOSK_STATION_NUMBER", raising=False
+    )  # the file's bad number is the one read
     result = python_m_kiosk("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"kiosk {__version__}"
@@ -247,7 +252,7 @@ def test_process_exit_codes_and_stderr(tmp_path: Path, monkeypatch: pytest.Monke
 def test_configured_kiosk_number_goes_into_tracking_codes(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("KIOSK_STATION_NUMBER")
+    monkeypatch.delenv("KIOSK_STATION_NUMBER", raising=False)
     data_dir.mkdir(parents=True)
     (data_dir / "kiosk.toml").write_text("[station]\nnumber = 45\n", encoding="utf-8")
     tx = run_json(capsys, "submit", *REPORT)
@@ -258,7 +263,7 @@ def test_a_kiosk_without_a_number_files_nothing(
     capsys: pytest.CaptureFixture[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Codes 0000-... are never issued: two unnumbered kiosks would issue the same ones."""
-    monkeypatch.delenv("KIOSK_STATION_NUMBER")
+    monkeypatch.delenv("KIOSK_STATION_NUMBER", raising=False)
     code, out, err = run(capsys, "submit", *REPORT)
     assert code == 2 and out == ""
     assert err.startswith("kiosk: error: this kiosk has no kiosk number yet")

@@ -17,6 +17,9 @@ from kiosk.outbox import ItemOutcome, Outbox
 from tests.kiosk.fakes import tamper
 from tests.kiosk.test_cli import REPORT
 
+# The kiosk these commands run on files requests: it has a number of its own.
+pytestmark = pytest.mark.usefixtures("station_number")
+
 
 def run(
     capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str, stdin: str | None = None

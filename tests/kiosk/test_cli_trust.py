@@ -17,7 +17,11 @@ from kiosk.config import load_settings
 from kiosk.core import open_core
 from kiosk.outbox import Outbox, StatusChange
 from kiosk.state import Enrollment, SyncRecord
+from tests.conftest import STATION_NUMBER
 from tests.kiosk.test_cli import REPORT, run
+
+# The kiosk these commands run on files requests: it has a number of its own.
+pytestmark = pytest.mark.usefixtures("station_number")
 
 HOSTILE = "\x1b[2J\x1b]0;owned\x07\u202eevil\x9b1m\nFAKE ROW"
 
@@ -53,7 +57,9 @@ def _hostile_rows(data_dir: Path) -> list[str]:
             ]
         )
         core.state.save_enrollment(
-            Enrollment("http://city.example" + HOSTILE, "k-1", 0, "secret", dt.datetime.now(dt.UTC))
+            Enrollment(
+                "http://city.example" + HOSTILE, "k-1", STATION_NUMBER, "s", dt.datetime.now(dt.UTC)
+            )
         )
         core.state.save_sync_record(SyncRecord(last_error=HOSTILE, online=True))
         AuditLog(core.db).append("cli:it", AuditAction.VOID, {"reason": HOSTILE})
@@ -99,7 +105,11 @@ def kiosk_process(*args: str, umask: int = 0o022) -> subprocess.CompletedProcess
         text=True,
         check=False,
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "QT_QPA_PLATFORM": "offscreen",
+            "KIOSK_STATION_NUMBER": str(STATION_NUMBER),
+        },
         umask=umask,
         timeout=120,
     )

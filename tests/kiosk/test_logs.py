@@ -16,6 +16,9 @@ from kiosk.config import Settings
 from kiosk.core import open_core
 from kiosk.logs import describe, safe_traceback
 
+# The kiosk these commands run on files requests: it has a number of its own.
+pytestmark = pytest.mark.usefixtures("station_number")
+
 MARKS = ("Quokka-Marked-Address-4711", "Zebra-Marked-Note-0815", "09357246813")
 ANSWERS = {
     "district": "6",

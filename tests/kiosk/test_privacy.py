@@ -28,6 +28,9 @@ from tests.conftest import MINI_CATALOG, TODAY
 from tests.kiosk.fakes import FakeClock
 from tests.kiosk.test_cli import REPORT as CLI_REPORT
 
+# The kiosk these commands run on files requests: it has a number of its own.
+pytestmark = pytest.mark.usefixtures("station_number")
+
 NATIONAL_CODE = "7391826456"
 MOBILE = "09357246813"
 ADDRESS = "کوچه‌ی زعفرانیه‌ی پنهان، پلاک هفتاد و هفت"
