@@ -42,6 +42,13 @@ class AuthFailed(Exception):
         self.code = code
 
 
+class MalformedAuth(AuthFailed):
+    """A signing header that cannot be parsed at all: a 400 (``malformed_auth``), not a 401."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(protocol.AUTH_MALFORMED, message)
+
+
 @dataclass(frozen=True)
 class KioskIdentity:
     id: str
@@ -67,21 +74,18 @@ def read_headers(get: dict[str, str]) -> SignedHeaders:
         raise AuthFailed(protocol.AUTH_MISSING, f"missing header(s): {', '.join(missing)}")
     raw_ts = get[protocol.H_TIMESTAMP.lower()].strip()
     if not _TIMESTAMP.fullmatch(raw_ts):  # ASCII digits only: int() takes "²" and "٣" too
-        raise AuthFailed(
-            protocol.AUTH_MISSING,
-            f"{protocol.H_TIMESTAMP} must be whole seconds since the epoch (ASCII digits)",
+        raise MalformedAuth(
+            f"{protocol.H_TIMESTAMP} must be whole seconds since the epoch (ASCII digits)"
         )
     nonce = get[protocol.H_NONCE.lower()].strip()
     if not _NONCE.fullmatch(nonce):
-        raise AuthFailed(
-            protocol.AUTH_MISSING, f"{protocol.H_NONCE} must be 8-64 printable ASCII characters"
-        )
+        raise MalformedAuth(f"{protocol.H_NONCE} must be 8-64 printable ASCII characters")
     kiosk_id = get[protocol.H_KIOSK.lower()].strip()
     if not _KIOSK_ID.fullmatch(kiosk_id):
-        raise AuthFailed(protocol.AUTH_UNKNOWN_KIOSK, "this kiosk is not enrolled here")
+        raise MalformedAuth(f"{protocol.H_KIOSK} is not a kiosk id")
     signature = get[protocol.H_SIGNATURE.lower()].strip()
     if not _SIGNATURE.fullmatch(signature):
-        raise AuthFailed(protocol.AUTH_BAD_SIGNATURE, "the signature does not match")
+        raise MalformedAuth(f"{protocol.H_SIGNATURE} must be unpadded base64url")
     return SignedHeaders(kiosk_id=kiosk_id, timestamp=int(raw_ts), nonce=nonce, signature=signature)
 
 

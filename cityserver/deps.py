@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from cityserver.auth import Authenticator, AuthFailed, KioskIdentity, read_headers
+from cityserver.auth import Authenticator, AuthFailed, KioskIdentity, MalformedAuth, read_headers
 from cityserver.catalogs import CatalogStore
 from cityserver.db import Database
 from cityserver.errors import ApiError
@@ -86,6 +86,8 @@ def current_kiosk(request: Request, body: RawBody, state: State) -> KioskIdentit
         headers = read_headers(dict(request.headers))
         target = protocol.canonical_target(request.url.path, request.url.query)
         kiosk = state.auth.authenticate(headers, request.method, target, body, state.clock())
+    except MalformedAuth as exc:
+        raise ApiError(400, exc.code, str(exc)) from None
     except AuthFailed as exc:
         raise ApiError(401, exc.code, str(exc)) from None
     if state.limiter is not None:

@@ -178,6 +178,6 @@ def json_body(model: type[BaseModel]) -> dict[str, Any]:
 
 AUTH_HEADERS_DOC = (
     "Signed with the kiosk's secret: X-Kiosk-Id, X-Kiosk-Timestamp, X-Kiosk-Nonce and "
-    "X-Kiosk-Signature (see docs/protocol.md). 401 codes: missing_auth, unknown_kiosk, revoked, "
-    "bad_signature, clock_skew, replayed."
+    "X-Kiosk-Signature (see docs/protocol.md). 400 malformed_auth for a header that cannot be "
+    "parsed; 401 codes: missing_auth, unknown_kiosk, revoked, bad_signature, clock_skew, replayed."
 )

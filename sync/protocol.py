@@ -75,6 +75,7 @@ AUTH_BAD_SIGNATURE: Final = "bad_signature"
 AUTH_CLOCK_SKEW: Final = "clock_skew"
 AUTH_REPLAYED: Final = "replayed"
 AUTH_MISSING: Final = "missing_auth"
+AUTH_MALFORMED: Final = "malformed_auth"  # 400: a signing header that cannot be parsed
 NEEDS_ENROLLMENT: Final = frozenset({AUTH_UNKNOWN_KIOSK, AUTH_REVOKED, AUTH_BAD_SIGNATURE})
 
 # Status of a request in the city, as the city server reports it.

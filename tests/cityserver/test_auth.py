@@ -79,10 +79,13 @@ def test_a_missing_header_is_missing_auth(kiosk: SignedKiosk, header: str) -> No
     assert header in answer.json()["error"]["message"]
 
 
-def test_a_timestamp_that_is_not_whole_seconds_is_missing_auth(kiosk: SignedKiosk) -> None:
+def test_a_timestamp_that_is_not_whole_seconds_is_malformed_auth(kiosk: SignedKiosk) -> None:
     headers = kiosk.headers("GET", STATUSES)
     headers[protocol.H_TIMESTAMP] = "soon"
-    assert error_code(kiosk.http.get(STATUSES, headers=headers)) == protocol.AUTH_MISSING
+    answer = kiosk.http.get(STATUSES, headers=headers)
+    assert answer.status_code == 400
+    assert error_code(answer) == protocol.AUTH_MALFORMED
+    assert protocol.H_TIMESTAMP in answer.json()["error"]["message"]
 
 
 def test_unknown_kiosk(kiosk: SignedKiosk) -> None:
