@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from kiosk.catalog import Group, Service
-from kiosk.i18n import N_
+from kiosk.wording import Home
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.widgets.common import dismantle, hbox, label, vbox
@@ -104,10 +104,10 @@ class HomeScreen(Screen):
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
         self.shown_lang = lang
-        self.heading.setText(tr(N_("What would you like to do?")))
+        self.heading.setText(tr(Home.HEADING))
         for heading, group in self.headings.values():
-            heading.setText(group.title.get(lang) if group else tr(N_("Your requests and news")))
+            heading.setText(group.title.get(lang) if group else tr(Home.OWN_GROUP))
         for code, tile in self.tiles.items():
             tile.set_texts(self.ctx.catalog.service(code).title.get(lang))
-        self.track.set_texts(tr(N_("Track a request")), tr(N_("With your tracking code")))
-        self.news.set_texts(tr(N_("Announcements")), tr(N_("News, opening hours and fees")))
+        self.track.set_texts(tr(Home.TRACK), tr(Home.TRACK_HINT))
+        self.news.set_texts(tr(Home.NEWS), tr(Home.NEWS_HINT))
