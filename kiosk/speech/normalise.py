@@ -26,7 +26,7 @@ from typing import Final
 from kiosk.catalog import FieldType
 from kiosk.jalali import JALALI_MONTHS_EN, JALALI_MONTHS_FA, JalaliDate
 from kiosk.speech.numbers import MAX_NUMBER, cardinal, digit_words, ordinal, year
-from kiosk.speech.utterance import Pause, Piece, join_pieces
+from kiosk.speech.utterance import Pause, Piece, Span, join_pieces
 from kiosk.text import normalize_persian, to_ascii_digits
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "number",
     "text",
     "time",
+    "year",
 ]
 
 GROUP_PAUSE: Final = Pause(400)  # between the groups of a code, as the dashes show them
@@ -65,8 +66,8 @@ _FA_LETTERS: Final = {
 }  # fmt: skip
 
 _WORDS: Final = {
-    "fa": {"rials": "ریال", "percent": "درصد", "point": "ممیز", "minus": "منفی", "hour": "ساعت"},
-    "en": {"rials": "rials", "percent": "percent", "point": "point", "minus": "minus", "hour": ""},
+    "fa": {"rials": "ریال", "percent": "درصد", "point": "ممیز", "minus": "منفی", "to": "تا"},
+    "en": {"rials": "rials", "percent": "percent", "point": "point", "minus": "minus", "to": "to"},
 }
 
 
@@ -213,6 +214,11 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _PERCENT = re.compile(r"\s?[%٪]")
+_RANGE = re.compile(r"(?<=\d)\s*[–—]\s*(?=\d)")  # 8–14: "8 to 14"
+_ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc"
+_PERSIAN_RUN = re.compile(
+    rf"[{_ARABIC_LETTER}](?:[{_ARABIC_LETTER}\u064b-\u065f\u200c\s\d،؛؟.:«»()-]*[{_ARABIC_LETTER}])?"
+)
 
 
 def _whole(digits: str, lang: str) -> list[Piece]:
@@ -220,6 +226,8 @@ def _whole(digits: str, lang: str) -> list[Piece]:
     or more digits than a number is read with), which is read digit by digit."""
     if (len(digits) > 1 and digits[0] == "0") or int(digits) > MAX_NUMBER or len(digits) > 7:
         return code(_chunks(digits), lang)
+    if lang == "en" and len(digits) == 4 and 1300 <= int(digits) <= 2099:
+        return [year(int(digits), lang)]  # "the 1405 charges": a year, as English says it
     return [cardinal(int(digits), lang)]
 
 
@@ -262,40 +270,72 @@ def text(s: str, lang: str) -> list[Piece]:
     Bidi isolates and marks, zero-width characters (not the ZWNJ of Persian spelling) and the
     Persian thousands separator are removed; Arabic letter forms become Persian; every digit,
     in any script, becomes a word; symbols a voice would name (``/``, ``+``, ``*``) become
-    spaces; a line break becomes a pause.
+    spaces; a line break becomes a pause. Persian words in English text, and English words in
+    Persian text, are :class:`Span` pieces for the other language's voice (a short Latin code
+    in Persian is spelled with the Persian names of its letters instead).
     """
-    clean = to_ascii_digits(normalize_persian(s))
+    clean = _RANGE.sub(f" {_WORDS[lang]['to']} ", to_ascii_digits(normalize_persian(s)))
+    if lang == "fa":
+        return list(join_pieces(_prepare(clean, lang)))
     pieces: list[Piece] = []
     at = 0
+    for run in _PERSIAN_RUN.finditer(clean):
+        pieces += _prepare(clean[at : run.start()], lang)
+        persian = _prepare(run.group(), "fa")
+        pieces += [Span(p, "fa") if isinstance(p, str) else p for p in persian]
+        at = run.end()
+    pieces += _prepare(clean[at:], lang)
+    return list(join_pieces(pieces))
+
+
+def _spoken(kind: str, token: str, lang: str, before: str) -> list[Piece]:
+    """The words for one token of :data:`_TOKEN`."""
+    if kind == "grouped" and not re.search(r"[.٫]", token):
+        return [cardinal(int(re.sub(r"[,٬]", "", token)), lang)]
+    if kind == "digits":
+        return _whole(token, lang)
+    if kind in ("grouped", "decimal"):
+        return [_decimal(token, lang)]
+    if kind == "ymd":
+        return _date_ymd(token, lang)
+    if kind == "dmy":
+        return [_date_dmy(token, lang)]
+    if kind == "time":
+        return _time(token, lang, before)
+    if kind == "code":
+        return [GROUP_PAUSE, *code(token, lang), GROUP_PAUSE]
+    if kind == "latin":
+        if lang != "fa":
+            return [token]
+        if len(token) <= MAX_CHUNK or token.isupper():
+            return [letters(token, lang)]
+        return [Span(token, "en")]
+    if kind == "newline":
+        return [GROUP_PAUSE]
+    return [" "]  # a symbol a voice would name
+
+
+def _prepare(clean: str, lang: str) -> list[Piece]:
+    out: list[Piece] = []
+    text_so_far: list[str] = []  # the text between pauses, as one piece: "district's" stays
+    at = 0
     for match in _TOKEN.finditer(clean):
-        pieces.append(clean[at : match.start()])
+        text_so_far.append(clean[at : match.start()])
         at = match.end()
-        token, kind = match.group(), match.lastgroup
+        kind = match.lastgroup or ""
+        spoken = _spoken(kind, match.group(), lang, clean[: match.start()])
         if kind in ("grouped", "decimal", "digits"):
             percent = _PERCENT.match(clean, at)
-            if kind == "grouped" and not re.search(r"[.٫]", token):
-                pieces.append(cardinal(int(re.sub(r"[,٬]", "", token)), lang))
-            elif kind == "digits":
-                pieces += _whole(token, lang)
-            else:
-                pieces.append(_decimal(token, lang))
             if percent is not None:
-                pieces.append(_WORDS[lang]["percent"])
+                spoken.append(f" {_WORDS[lang]['percent']}")
                 at = percent.end()
-        elif kind == "ymd":
-            pieces += _date_ymd(token, lang)
-        elif kind == "dmy":
-            pieces.append(_date_dmy(token, lang))
-        elif kind == "time":
-            pieces += _time(token, lang, clean[: match.start()])
-        elif kind == "code":
-            pieces += [GROUP_PAUSE, *code(token, lang), GROUP_PAUSE]
-        elif kind == "latin":
-            spell = lang == "fa" and (len(token) <= MAX_CHUNK or token.isupper())
-            pieces.append(letters(token, lang) if spell else token)
-        elif kind == "newline":
-            pieces.append(GROUP_PAUSE)
-        else:  # a symbol: a space
-            pieces.append(" ")
-    pieces.append(clean[at:])
-    return list(join_pieces(pieces))
+        for piece in spoken:
+            if isinstance(piece, str):
+                text_so_far.append(piece)
+                continue
+            out.append("".join(text_so_far))
+            text_so_far = []
+            out.append(piece)
+    text_so_far.append(clean[at:])
+    out.append("".join(text_so_far))
+    return out

@@ -16,7 +16,7 @@ from kiosk.receipt import Receipt, format_date
 from kiosk.request_status import status_words
 from kiosk.speech import normalise
 from kiosk.speech.screens import errors
-from kiosk.speech.spoken import buttons, say, say_pieces
+from kiosk.speech.spoken import buttons, label, say, say_pieces
 from kiosk.speech.utterance import Kind, Piece, Utterance
 from kiosk.tracking import format_tracking_code
 from kiosk.wording import Announcements, BillResult, Common, Confirmation, Track
@@ -74,7 +74,7 @@ def bill_result(bill: Bill, lang: str, *, today: dt.date | None = None) -> list[
     out = say(Kind.HEADING, lang, translate(lang, BillResult.TITLE))
 
     def row(key: str, pieces: list[Piece], shown: str) -> None:
-        out.append(say_pieces(Kind.VALUE, lang, [f"{names[key]}:", *pieces], shown=shown))
+        out.append(say_pieces(Kind.VALUE, lang, [label(names[key]), *pieces], shown=shown))
 
     kind = translate(lang, BillResult.TYPES[bill.service_type])
     row("type", [kind], kind)

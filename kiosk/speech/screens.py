@@ -20,7 +20,15 @@ from kiosk.guidance import progress
 from kiosk.i18n import translate
 from kiosk.jalali import format_jalali
 from kiosk.speech import phrases
-from kiosk.speech.spoken import CHOICE_TYPES, answer_pieces, buttons, say, say_pieces, typed_value
+from kiosk.speech.spoken import (
+    CHOICE_TYPES,
+    answer_pieces,
+    buttons,
+    label,
+    say,
+    say_pieces,
+    typed_value,
+)
 from kiosk.speech.utterance import Kind, Priority, Utterance
 from kiosk.wording import Check, Common, Home, Idle, Question
 
@@ -145,9 +153,11 @@ def check(
     out += say(Kind.HEADING, lang, translate(lang, Check.TITLE))
     out += say(Kind.HEADING, lang, service.title.get(lang))
     for field in visible_fields(service, answers):
-        label = field.label.get(lang)
-        pieces = [f"{label}:", *answer_pieces(catalog, field, answers.get(field.key), lang)]
-        out.append(say_pieces(Kind.VALUE, lang, pieces, shown=label))
+        question_text = field.label.get(lang)
+        answer = answer_pieces(catalog, field, answers.get(field.key), lang)
+        out.append(
+            say_pieces(Kind.VALUE, lang, [label(question_text), *answer], shown=question_text)
+        )
     out += say(Kind.INSTRUCTION, lang, translate(lang, phrases.CHANGE_HINT))
     if not_saved:
         out += say(Kind.ERROR, lang, translate(lang, Check.NOT_SAVED))

@@ -18,6 +18,7 @@ __all__ = [
     "IDENTIFIER_TYPES",
     "answer_pieces",
     "buttons",
+    "label",
     "say",
     "say_pieces",
     "typed_value",
@@ -62,6 +63,11 @@ def buttons(lang: str, *msgids: str) -> list[Utterance]:
     sep = "، " if lang == "fa" else ", "
     names = sep.join(translate(lang, m) for m in msgids)
     return say(Kind.INSTRUCTION, lang, translate(lang, phrases.BUTTONS, names=names))
+
+
+def label(text: str) -> str:
+    """A field's or row's label before its value: "Bill ID:" (a question keeps its mark)."""
+    return text if text.rstrip()[-1:] in ("?", "؟", ":") else f"{text}:"
 
 
 def _choice_labels(catalog: Catalog, field: Field, values: Sequence[str], lang: str) -> list[str]:

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from xml.sax.saxutils import escape
 
-__all__ = ["Kind", "Pause", "Piece", "Priority", "Script", "Utterance", "join_pieces", "ssml"]
+__all__ = [
+    "Kind",
+    "Pause",
+    "Piece",
+    "Priority",
+    "Script",
+    "Span",
+    "Utterance",
+    "join_pieces",
+    "ssml",
+]
 
 
 class Kind(StrEnum):
@@ -70,7 +80,16 @@ class Pause:
             raise ValueError(f"a pause of {self.ms} ms")
 
 
-Piece = str | Pause
+@dataclass(frozen=True)
+class Span:
+    """Words in another language than the utterance's, said with that language's voice: a
+    Persian address typed in an English session, an English word in a Persian text."""
+
+    text: str
+    lang: str
+
+
+Piece = str | Pause | Span
 Script = tuple[Piece, ...]
 
 
@@ -82,6 +101,15 @@ def join_pieces(pieces: Iterable[Piece]) -> Script:
     the longer one, blank texts dropped, and no pause at either end."""
     out: list[Piece] = []
     for piece in pieces:
+        if isinstance(piece, Span):
+            words = " ".join(piece.text.split())
+            if not words:
+                continue
+            if out and isinstance(out[-1], Span) and out[-1].lang == piece.lang:
+                out[-1] = Span(f"{out[-1].text} {words}", piece.lang)
+            else:
+                out.append(Span(words, piece.lang))
+            continue
         if isinstance(piece, Pause):
             if out and isinstance(out[-1], Pause):
                 out[-1] = Pause(max(out[-1].ms, piece.ms))
@@ -130,20 +158,34 @@ class Utterance:
     @property
     def text(self) -> str:
         """The words said, pauses shown as `` | `` (for reading and for tests)."""
-        return " | ".join(p for p in self.script if isinstance(p, str))
+        out = ""
+        for p in self.script:
+            out += " | " if isinstance(p, Pause) else (" " if out else "") + _words(p)
+        return out.replace("  ", " ")
 
     @property
     def words(self) -> str:
         """The words said, one space apart."""
-        return " ".join(p for p in self.script if isinstance(p, str))
+        return " ".join(_words(p) for p in self.script if not isinstance(p, Pause))
 
     def ssml(self) -> str:
         return ssml(self.script, self.lang)
 
 
+def _words(piece: str | Span) -> str:
+    return piece.text if isinstance(piece, Span) else piece
+
+
+def _ssml_piece(piece: Piece) -> str:
+    if isinstance(piece, Pause):
+        return f'<break time="{piece.ms}ms"/>'
+    if isinstance(piece, Span):
+        return f' <voice xml:lang="{piece.lang}">{escape(piece.text)}</voice> '
+    return escape(piece)
+
+
 def ssml(script: Script, lang: str) -> str:
-    """A script as SSML: ``<speak xml:lang="fa">...<break time="400ms"/>...</speak>``."""
-    body = "".join(
-        f'<break time="{p.ms}ms"/>' if isinstance(p, Pause) else escape(p) for p in script
-    )
+    """A script as SSML: ``<speak xml:lang="fa">...<break time="400ms"/>...</speak>``, words
+    of another language in ``<voice xml:lang="en">``."""
+    body = "".join(_ssml_piece(p) for p in script)
     return f'<speak xml:lang="{lang}">{body}</speak>'
