@@ -217,7 +217,8 @@ _PERCENT = re.compile(r"\s?[%٪]")
 _RANGE = re.compile(r"(?<=\d)\s*[–—]\s*(?=\d)")  # 8–14: "8 to 14"
 _ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc"
 _PERSIAN_RUN = re.compile(
-    rf"[{_ARABIC_LETTER}](?:[{_ARABIC_LETTER}\u064b-\u065f\u200c\s\d،؛؟.:«»()-]*[{_ARABIC_LETTER}])?"
+    rf"[{_ARABIC_LETTER}]"
+    rf"(?:[{_ARABIC_LETTER}\u064b-\u065f\u200c\s\d،؛؟.:«»()-]*[{_ARABIC_LETTER}\d])?"
 )
 
 
