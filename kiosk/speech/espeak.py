@@ -1,6 +1,6 @@
 """eSpeak NG, two ways: its library through ctypes, or its command-line program.
 
-:class:`EspeakLibrary` loads ``libespeak-ng`` and its data from the ``espeakng-loader`` wheel (a
+:class:`EspeakLibrary` loads ``libespeak-ng`` and its data as the ``espeakng-loader`` wheel (a
 dependency of the kiosk, so the packaged build carries them: eSpeak NG 1.52 with the Persian
 and English voices), initialised once per process in synchronous mode: ``espeak_Synth`` runs in
 the calling thread and hands the samples to a callback, no audio device is opened.
@@ -11,8 +11,10 @@ Both take the script as SSML (``<break>`` for the pauses).
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -60,6 +62,27 @@ def _scale(rate: float, volume: float) -> tuple[int, int]:
     return round(WORDS_PER_MINUTE * rate), round(DEFAULT_AMPLITUDE * volume)
 
 
+def wheel_files() -> tuple[Path, Path]:
+    """libespeak-ng and its data folder, where the ``espeakng-loader`` wheel installs them (and
+    where the packaged build puts them: ``build.spec``). Only eSpeak NG's own files are used;
+    the wheel's loader code is neither imported nor shipped."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen is not None:
+        folder = Path(frozen) / "espeakng_loader"
+    else:
+        spec = importlib.util.find_spec("espeakng_loader")
+        if spec is None or not spec.submodule_search_locations:
+            raise EngineUnavailable("the espeakng-loader package is not installed")
+        folder = Path(next(iter(spec.submodule_search_locations)))
+    name = {"win32": "espeak-ng.dll", "darwin": "libespeak-ng.dylib"}.get(
+        sys.platform, "libespeak-ng.so"
+    )
+    library, data = folder / name, folder / "espeak-ng-data"
+    if not library.is_file() or not (data / "phontab").is_file():
+        raise EngineUnavailable(f"eSpeak NG's library or data is missing in {folder}")
+    return library, data
+
+
 class EspeakLibrary:
     """libespeak-ng from the ``espeakng-loader`` wheel, through ctypes."""
 
@@ -85,14 +108,10 @@ class EspeakLibrary:
 
     @classmethod
     def _open(cls) -> EspeakLibrary:
+        library, data = wheel_files()
         try:
-            import espeakng_loader
-        except ImportError as exc:
-            raise EngineUnavailable("the espeakng-loader package is not installed") from exc
-        try:
-            library, data = espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
-            lib = ctypes.CDLL(library)
-        except (OSError, RuntimeError) as exc:
+            lib = ctypes.CDLL(str(library))
+        except OSError as exc:
             raise EngineUnavailable(f"libespeak-ng cannot be loaded: {exc}") from exc
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
@@ -119,11 +138,11 @@ class EspeakLibrary:
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode(), _INITIALIZE_DONT_EXIT
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data).encode(), _INITIALIZE_DONT_EXIT
         )
         if rate <= 0:
             raise EngineUnavailable(f"libespeak-ng did not start with the data in {data}")
-        engine = cls(lib, rate, Path(data))
+        engine = cls(lib, rate, data)
         for lang in VOICES:
             engine._voice(lang)  # the voices are there, or it is unavailable now, not later
         return engine
