@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from kiosk.speech.engine import Audio, EngineUnavailable, Voice
+from kiosk.speech.numbers import FA_NUMBER_WORDS, ordinal
 from kiosk.speech.utterance import Script, join_pieces, ssml
 
 __all__ = ["EspeakCommand", "EspeakLibrary"]
@@ -54,6 +55,45 @@ class _VoiceStruct(ctypes.Structure):
         ("score", ctypes.c_int),
         ("spare", ctypes.c_void_p),
     ]
+
+
+_ZAMMA = "\u064f"
+
+
+_NUMBER_WORDS = FA_NUMBER_WORDS | {ordinal(n, "fa").split()[-1] for n in range(1, 1000)}
+
+
+def _is_number_word(word: str) -> bool:
+    return word.rstrip("،.؟!:؛") in _NUMBER_WORDS
+
+
+def for_espeak(text: str, lang: str) -> str:
+    """``text`` respelled where eSpeak NG reads written Persian unlike speech: the «و» inside a
+    number is said "-o", as people say it («بیست و یک» is "bist-o yek", not "bist va yek"), so
+    it is written as a zamma on the word before («بیستُ یک»)."""
+    if lang != "fa" or " و " not in text:
+        return text
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if (
+            word == "و"
+            and out
+            and i + 1 < len(words)
+            and _is_number_word(out[-1])
+            and _is_number_word(words[i + 1])
+        ):
+            out[-1] += _ZAMMA
+        else:
+            out.append(word)
+        i += 1
+    return " ".join(out)
+
+
+def _script_for_espeak(script: Script, lang: str) -> Script:
+    return tuple(for_espeak(p, lang) if isinstance(p, str) else p for p in script)
 
 
 def _scale(rate: float, volume: float) -> tuple[int, int]:
@@ -176,7 +216,7 @@ class EspeakLibrary:
         self, script: Script, *, lang: str, rate: float = 1.0, volume: float = 1.0
     ) -> Audio:
         wpm, amplitude = _scale(rate, volume)
-        text = ssml(script, lang).encode()
+        text = ssml(_script_for_espeak(script, lang), lang).encode()
         with self._lock:
             self._voice(lang)
             self._lib.espeak_SetParameter(_RATE, wpm, 0)
@@ -252,7 +292,7 @@ class EspeakCommand:
             raise EngineUnavailable(f"eSpeak NG has no voice for {lang!r}")
         wpm, amplitude = _scale(rate, volume)
         args = ["-m", "-v", VOICES[lang], "-s", str(wpm), "-a", str(amplitude), "--stdout"]
-        return _stdout_wav(self._run(args, ssml(script, lang).encode()))
+        return _stdout_wav(self._run(args, ssml(_script_for_espeak(script, lang), lang).encode()))
 
 
 def _stdout_wav(data: bytes) -> Audio:

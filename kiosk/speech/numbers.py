@@ -7,20 +7,22 @@ the toman, not the rial; Babel has no spelled-out number rules. What speech need
 whole numbers, their ordinals (the day of a date) and years, in two languages.
 
 Persian joins every group with «و» (``۱۲۵۰۰۰۰`` is «یک میلیون و دویست و پنجاه هزار»), says
-«هزار», never «یک هزار», for 1000 alone, and uses the short scale (میلیون, میلیارد).
+«هزار», never «یک هزار», for 1000 alone, and uses the short scale (میلیون, میلیارد). Nine is
+written «نُه», as careful Persian writes it where «نه» ("no") could be read: eSpeak NG reads
+«نه» alone as "na", so a 9 in a code would be heard as "no".
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["MAX_NUMBER", "cardinal", "digit_words", "ordinal", "year"]
+__all__ = ["FA_NUMBER_WORDS", "MAX_NUMBER", "cardinal", "digit_words", "ordinal", "year"]
 
 MAX_NUMBER: Final = 10**12 - 1
 """The largest number read as a number, 999 milliard (a larger one is read digit by digit)."""
 
 _FA_ONES: Final = (
-    "صفر", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه",
+    "صفر", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نُه",
     "ده", "یازده", "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده",
 )  # fmt: skip
 _FA_TENS: Final = ("", "", "بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود")
@@ -28,6 +30,9 @@ _FA_HUNDREDS: Final = (
     "", "صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد", "نهصد",
 )  # fmt: skip
 _FA_SCALES: Final = ("", "هزار", "میلیون", "میلیارد")
+
+FA_NUMBER_WORDS: Final = frozenset({*_FA_ONES, *_FA_TENS, *_FA_HUNDREDS, *_FA_SCALES} - {""})
+"""The words Persian numbers are made of."""
 
 _EN_ONES: Final = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",

@@ -30,7 +30,8 @@ from kiosk.speech.engine import (
     SpeechEngine,
     load_engine,
 )
-from kiosk.speech.espeak import EspeakCommand, EspeakLibrary
+from kiosk.speech.espeak import EspeakCommand, EspeakLibrary, for_espeak
+from kiosk.speech.numbers import digit_words
 from kiosk.speech.utterance import Kind, Pause, Utterance, join_pieces
 
 SPOKEN = [(n, lang) for n in DEMOS if n != "attract" for lang in ("fa", "en")]
@@ -143,6 +144,24 @@ def test_a_code_is_read_as_its_digits_one_by_one(library: EspeakLibrary) -> None
     assert "d'aS" in english  # eSpeak's "dash"
     prepared = Utterance.of(Kind.VALUE, "en", normalise.code("0123-004571-3", "en")).words
     assert "d'aS" not in library.phonemes(prepared, "en")
+
+
+def test_nine_is_heard_as_nine_not_no(library: EspeakLibrary) -> None:
+    assert bare(library.phonemes("نه", "fa")) == "na"  # «نه» alone is "no" to eSpeak
+    (nine,) = digit_words("9", "fa")
+    assert bare(library.phonemes(nine, "fa")) == "noh"
+    assert "noh" in bare(library.phonemes(normalise.text("۰۹۱۲", "fa")[0], "fa"))
+
+
+def test_the_and_inside_a_number_is_said_as_people_say_it(library: EspeakLibrary) -> None:
+    assert for_espeak("بیست و یک", "fa") == "بیستُ یک"
+    assert for_espeak("یک میلیون و دویست و پنجاه هزار ریال", "fa") == (
+        "یک میلیونُ دویستُ پنجاه هزار ریال"
+    )
+    assert for_espeak("بیست و سوم آذر", "fa") == "بیستُ سوم آذر"
+    assert for_espeak("نظافت و پسماند", "fa") == "نظافت و پسماند"  # not a number: as written
+    assert for_espeak("twenty and one", "en") == "twenty and one"
+    assert "bisto" in bare(library.phonemes(for_espeak("بیست و یک", "fa"), "fa"))
 
 
 def test_a_latin_letter_in_persian_no_longer_switches_to_the_english_voice(

@@ -33,7 +33,7 @@ TABLE = [
     ("fa", "۱۰۰", "صد"),
     ("fa", "۱۰۱", "صد و یک"),
     ("fa", "۲۰۰ نفر", "دویست نفر"),
-    ("fa", "۹۹۹", "نهصد و نود و نه"),
+    ("fa", "۹۹۹", "نهصد و نود و نُه"),
     ("fa", "۱۰۰۰", "هزار"),
     ("fa", "۱۰۰۱", "هزار و یک"),
     ("fa", "۱۴۰۵", "هزار و چهارصد و پنج"),
@@ -67,8 +67,8 @@ TABLE = [
     # codes: digit by digit, in their groups, no group longer than four digits
     ("fa", "۰۱۲۳-۰۰۴۵۷۱-۳", "صفر یک دو سه | صفر صفر چهار | پنج هفت یک | سه"),
     ("fa", "کد ۰۱۲۳-۰۰۴۵۷۱-۳", "کد | صفر یک دو سه | صفر صفر چهار | پنج هفت یک | سه"),
-    ("fa", "۴۵۶۷۸۹۱۲۳۴۵", "چهار پنج شش هفت | هشت نه یک دو | سه چهار پنج"),
-    ("fa", "۰۹۱۲", "صفر نه یک دو"),
+    ("fa", "۴۵۶۷۸۹۱۲۳۴۵", "چهار پنج شش هفت | هشت نُه یک دو | سه چهار پنج"),
+    ("fa", "۰۹۱۲", "صفر نُه یک دو"),
     # Latin letters: spelled with their Persian names; a longer English word keeps its voice
     ("fa", "نوبت A023", "نوبت | اِی صفر دو سه"),
     ("fa", "کد QR را", "کد کیو آر را"),
@@ -129,17 +129,17 @@ def test_persian_words_in_english_speech_are_said_by_the_persian_voice() -> None
 
 
 IDENTIFIERS = [
-    ("09123456789", FieldType.MOBILE, "fa", "صفر نه یک دو | سه چهار پنج | شش هفت هشت نه"),
+    ("09123456789", FieldType.MOBILE, "fa", "صفر نُه یک دو | سه چهار پنج | شش هفت هشت نُه"),
     ("۰۹۱۲۳۴۵۶۷۸۹", FieldType.MOBILE, "en",
      "zero nine one two | three four five | six seven eight nine"),
-    ("0499370899", FieldType.NATIONAL_CODE, "fa", "صفر چهار نه | نه سه هفت | صفر هشت نه | نه"),
+    ("0499370899", FieldType.NATIONAL_CODE, "fa", "صفر چهار نُه | نُه سه هفت | صفر هشت نُه | نُه"),
     ("1234567890", FieldType.POSTAL_CODE, "en",
      "one two three | four five | six seven eight | nine zero"),
     ("7748317800142", FieldType.BILL_ID, "en",
      "seven seven four eight | three one seven | eight zero zero | one four two"),
     ("1770160", FieldType.PAYMENT_ID, "fa", "یک هفت هفت صفر | یک شش صفر"),
     ("IR062960000000100324200001", FieldType.SHEBA, "fa",
-     "آی آر صفر شش | دو نه شش صفر | صفر صفر صفر صفر | صفر صفر یک صفر | صفر سه دو چهار"
+     "آی آر صفر شش | دو نُه شش صفر | صفر صفر صفر صفر | صفر صفر یک صفر | صفر سه دو چهار"
      " | دو صفر صفر صفر | صفر یک"),
 ]  # fmt: skip
 
@@ -174,7 +174,7 @@ def test_ordinals_and_years() -> None:
     ]  # fmt: skip
     assert year(1900, "en") == "nineteen hundred"
     assert year(2010, "en") == "twenty ten"
-    assert cardinal(999_999_999_999, "fa").startswith("نهصد و نود و نه میلیارد و")
+    assert cardinal(999_999_999_999, "fa").startswith("نهصد و نود و نُه میلیارد و")
     with pytest.raises(ValueError, match="outside"):
         cardinal(10**12, "fa")
 
