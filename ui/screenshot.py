@@ -16,6 +16,7 @@ from pathlib import Path
 from kiosk.config import Settings
 from kiosk.demo import DEMO_ANNOUNCEMENTS
 from kiosk.queue import QueuedTransaction
+from kiosk.screen_demos import BILL, DEMOS, REPORT, Demo, answers_before, page_of, track_code
 from kiosk.text import localize_digits
 from ui.run import Kiosk, build
 from ui.screens.base import ScreenId
@@ -24,17 +25,6 @@ from ui.screens.question import QuestionScreen
 from ui.screens.track import TrackScreen
 from ui.theme import ThemeName
 
-REPORT = {
-    "district": "6",
-    "address": "خیابان کارگر شمالی، روبه‌روی پارک لاله",
-    "problem_type": "off",
-    "how_many": "several",
-    "anonymous": False,
-    "name": "مریم احمدی",
-    "wants_follow_up": True,
-    "mobile": "09123456789",
-}
-
 
 def _settle(kiosk: Kiosk) -> None:
     for _ in range(5):
@@ -42,39 +32,32 @@ def _settle(kiosk: Kiosk) -> None:
         kiosk.app.processEvents()
 
 
-def _question(service: str, key: str, typed: object = None) -> Callable[[Kiosk], None]:
+def _question(demo: Demo) -> Callable[[Kiosk], None]:
     def setup(kiosk: Kiosk) -> None:
+        assert demo.service is not None
+        assert demo.field is not None
         session = kiosk.ctx.session
-        session.start(service)
-        catalog = kiosk.core.catalog
-        svc = catalog.service(service)
-        keys = [f.key for f in svc.fields]
-        for k in keys[: keys.index(key)]:
-            if k in REPORT:
-                session.cleaned[k] = REPORT[k]  # type: ignore[assignment]
-                session.raw[k] = REPORT[k]
-        from kiosk.forms import visible_fields
-
-        session.page = [f.key for f in visible_fields(svc, session.cleaned)].index(key)
-        if typed is not None:
-            session.raw[key] = typed
+        session.start(demo.service)
+        service = kiosk.core.catalog.service(demo.service)
+        for k, value in answers_before(service, demo.field).items():
+            session.cleaned[k] = value  # type: ignore[assignment]
+            session.raw[k] = value
+        session.page = page_of(service, demo.field, session.cleaned)
+        if demo.typed is not None:
+            session.raw[demo.field] = demo.typed
         kiosk.window.move_to(ScreenId.QUESTION)
-
-    return setup
-
-
-def _question_error(key: str, typed: str) -> Callable[[Kiosk], None]:
-    def setup(kiosk: Kiosk) -> None:
-        _question("residence-certificate", key, typed)(kiosk)
-        screen = kiosk.window.current
-        assert isinstance(screen, QuestionScreen)
-        screen.on_continue()
+        if demo.press_continue:
+            screen = kiosk.window.current
+            assert isinstance(screen, QuestionScreen)
+            screen.on_continue()
+        if demo.idle_warning:
+            kiosk.window.idle.start_warning()
 
     return setup
 
 
 def _submit(kiosk: Kiosk) -> QueuedTransaction:
-    return kiosk.core.queue.submit("street-lights", REPORT, lang=kiosk.ctx.lang)
+    return kiosk.core.queue.submit("street-lights", dict(REPORT), lang=kiosk.ctx.lang)
 
 
 def _check(kiosk: Kiosk) -> None:
@@ -97,7 +80,7 @@ def _confirmation(kiosk: Kiosk) -> None:
 def _bill(kiosk: Kiosk) -> None:
     session = kiosk.ctx.session
     session.start("bill-inquiry")
-    session.cleaned.update({"bill_id": "7748317800142", "payment_id": "1770160"})
+    session.cleaned.update(BILL)
     kiosk.window.move_to(ScreenId.BILL_RESULT)
 
 
@@ -107,50 +90,27 @@ def _track(found: bool) -> Callable[[Kiosk], None]:
         kiosk.window.move_to(ScreenId.TRACK)
         screen = kiosk.window.current
         assert isinstance(screen, TrackScreen)
-        code = tx.display_code if found else tx.display_code[:-1] + "0"
-        if not found and code == tx.display_code:
-            code = tx.display_code[:-1] + "1"
+        code = track_code(tx.display_code, found)
         screen.input.setText(localize_digits(code, kiosk.ctx.lang))
         screen.on_find()
 
     return setup
 
 
-def _announcements(kiosk: Kiosk) -> None:
-    kiosk.window.move_to(ScreenId.ANNOUNCEMENTS)
+def _move(target: ScreenId) -> Callable[[Kiosk], None]:
+    return lambda kiosk: kiosk.window.move_to(target)
 
 
-def _timeout(kiosk: Kiosk) -> None:
-    _question("street-lights", "address", "خیابان کارگر")(kiosk)
-    kiosk.window.idle.start_warning()
+def _setup(demo: Demo) -> Callable[[Kiosk], None]:
+    if demo.screen == "question":
+        return _question(demo)
+    if demo.screen == "track":
+        return _track(demo.found)
+    special = {"check": _check, "confirmation": _confirmation, "bill-result": _bill}
+    return special.get(demo.screen) or _move(ScreenId(demo.screen))
 
 
-def _attract(kiosk: Kiosk) -> None:
-    kiosk.window.move_to(ScreenId.ATTRACT)
-
-
-def _home(kiosk: Kiosk) -> None:
-    kiosk.window.move_to(ScreenId.HOME)
-
-
-SCREENS: dict[str, Callable[[Kiosk], None]] = {
-    "attract": _attract,
-    "home": _home,
-    "question": _question("street-lights", "address", "خیابان کارگر شمالی"),
-    "question-choice": _question("street-lights", "problem_type", "off"),
-    "question-district": _question("street-lights", "district"),
-    "question-date": _question("residence-certificate", "appointment_date", "1405/09/20"),
-    "question-long-text": _question("message-to-municipality", "message"),
-    "question-error": _question_error("national_code", "0684159415"),
-    "question-error-text": _question_error("address", "کوچه"),
-    "check": _check,
-    "confirmation": _confirmation,
-    "bill-result": _bill,
-    "track": _track(True),
-    "track-error": _track(False),
-    "announcements": _announcements,
-    "timeout": _timeout,
-}
+SCREENS: dict[str, Callable[[Kiosk], None]] = {name: _setup(d) for name, d in DEMOS.items()}
 
 
 def add_demo_announcements(kiosk: Kiosk) -> None:

@@ -10,12 +10,14 @@ for the lines in :data:`HARMLESS_STDERR`, and must write nothing outside its dat
 
 from __future__ import annotations
 
+import array
 import json
 import os
 import shutil
 import struct
 import subprocess
 import sys
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -281,6 +283,18 @@ def test_headless_submission(sandbox: Sandbox) -> None:
         str(p) for p in [sandbox.data_dir, *sandbox.data_dir.rglob("*")] if p.stat().st_mode & 0o077
     ]
     assert readable == []
+
+
+def test_the_frozen_kiosk_speaks_persian(sandbox: Sandbox) -> None:
+    out = sandbox.root / "confirmation.wav"
+    printed = ok(sandbox.run("say", "--screen", "confirmation", "--lang", "fa", "--out", str(out)))
+    assert "espeak-ng (library)" in printed  # the bundled library, not a program of the machine
+    with wave.open(str(out), "rb") as w:
+        assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
+        seconds = w.getnframes() / w.getframerate()
+        samples = array.array("h", w.readframes(w.getnframes()))
+    assert seconds > 20
+    assert max(abs(s) for s in samples) > 5000  # speech, not silence
 
 
 def test_bad_answer_is_one_line_on_stderr(sandbox: Sandbox) -> None:

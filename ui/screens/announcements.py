@@ -7,9 +7,10 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QWidget
 
 from kiosk.announcements import AnnouncementItem
-from kiosk.i18n import N_, is_rtl
+from kiosk.i18n import is_rtl
 from kiosk.receipt import format_date
 from kiosk.text import isolate_numbers
+from kiosk.wording import Announcements, Common
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed
@@ -69,14 +70,14 @@ class AnnouncementsScreen(Screen):
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
         m = self.ctx.theme.metrics
-        self.title.setText(tr(N_("Announcements and city information")))
-        self.back.setText(tr(N_("Back")))
-        self.previous.setText(tr(N_("Previous")))
-        self.more.setText(tr(N_("More")))
+        self.title.setText(tr(Announcements.TITLE))
+        self.back.setText(tr(Common.BACK))
+        self.previous.setText(tr(Announcements.PREVIOUS))
+        self.more.setText(tr(Announcements.MORE))
         clear_layout(self.list)
         shown = self.items[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]
         self.empty.setVisible(self.loaded and not self.items)
-        self.empty.setText(tr(N_("There are no announcements at the moment.")))
+        self.empty.setText(tr(Announcements.EMPTY))
         self.previous.setVisible(self.page > 0)
         self.more.setVisible((self.page + 1) * PAGE_SIZE < len(self.items))
         for item in shown:

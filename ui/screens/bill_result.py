@@ -9,26 +9,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
 from kiosk import identifiers
 from kiosk.catalog import FieldType, Service
-from kiosk.i18n import N_
-from kiosk.identifiers import Bill, BillType
+from kiosk.identifiers import Bill
 from kiosk.jalali import JalaliDate
 from kiosk.text import in_paragraph, isolate, localize_digits
+from kiosk.wording import BillResult, Common
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed
 from ui.widgets.common import button, hbox, label, vbox
-
-BILL_TYPES = {
-    BillType.WATER: N_("Water"),
-    BillType.ELECTRICITY: N_("Electricity"),
-    BillType.GAS: N_("Gas"),
-    BillType.LANDLINE: N_("Landline telephone"),
-    BillType.MOBILE: N_("Mobile telephone"),
-    BillType.MUNICIPALITY: N_("Municipality charges"),
-    BillType.OTHER: N_("Other"),
-    BillType.TAX: N_("Tax"),
-    BillType.TRAFFIC_FINES: N_("Traffic fines"),
-}
 
 
 def format_rials(amount: int, lang: str) -> str:
@@ -105,22 +93,15 @@ class BillResultScreen(Screen):
 
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
-        self.title.setText(tr(N_("Your bill")))
-        self.again.setText(tr(N_("Check another bill")))
-        self.done.setText(tr(N_("Finish")))
-        names = {
-            "type": N_("Bill type"),
-            "amount": N_("Amount to pay"),
-            "period": N_("Billing period"),
-            "bill_id": N_("Bill ID"),
-            "payment_id": N_("Payment ID"),
-        }
+        self.title.setText(tr(BillResult.TITLE))
+        self.again.setText(tr(BillResult.AGAIN))
+        self.done.setText(tr(Common.FINISH))
         for key, name in self.names:
-            name.setText(tr(names[key]))
+            name.setText(tr(BillResult.NAMES[key]))
         bill = self.bill
         if bill is None:
             return
-        self.values["type"].setText(tr(BILL_TYPES[bill.service_type]))
+        self.values["type"].setText(tr(BillResult.TYPES[bill.service_type]))
         self.values["bill_id"].setText(
             in_paragraph(isolate(localize_digits(bill.bill_id, lang)), lang)
         )
@@ -132,30 +113,15 @@ class BillResultScreen(Screen):
             assert bill.amount_rials is not None
             assert bill.payment_id is not None
             self.values["amount"].setText(
-                tr(N_("{amount} rials"), amount=isolate(format_rials(bill.amount_rials, lang)))
+                tr(BillResult.AMOUNT, amount=isolate(format_rials(bill.amount_rials, lang)))
             )
             this_year = JalaliDate.from_gregorian(dt.date.today()).year
             self.values["period"].setText(
-                tr(N_("Period {period} of {year}"), period=bill.period, year=bill.year(this_year))
+                tr(BillResult.PERIOD, period=bill.period, year=bill.year(this_year))
             )
             self.values["payment_id"].setText(
                 in_paragraph(isolate(localize_digits(bill.payment_id, lang)), lang)
             )
-            self.note.setText(
-                tr(
-                    N_(
-                        "The bill ID and payment ID are valid. "
-                        "This kiosk cannot tell whether the bill "
-                        "has already been paid; payment at the kiosk comes in a later version."
-                    )
-                )
-            )
+            self.note.setText(tr(BillResult.VALID))
         else:
-            self.note.setText(
-                tr(
-                    N_(
-                        "The bill ID is valid. "
-                        "Enter the payment ID too to see the amount and period."
-                    )
-                )
-            )
+            self.note.setText(tr(BillResult.VALID_NO_PAYMENT))

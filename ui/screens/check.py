@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from kiosk.catalog import Field, FieldType, Service
 from kiosk.forms import Answer, ValidationFailed, visible_fields
-from kiosk.i18n import N_
 from kiosk.jalali import JalaliDate, format_jalali
 from kiosk.text import in_paragraph, isolate, localize_digits
+from kiosk.wording import Check, Common
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
@@ -45,9 +45,9 @@ def display_answer(ctx: UiContext, field: Field, value: Answer | None) -> str:
     """An answer as the citizen should read it back, in the session's language."""
     lang = ctx.lang
     if value is None or value in ([], ""):
-        return ctx.t(N_("Not answered"))
+        return ctx.t(Check.NOT_ANSWERED)
     if field.type is FieldType.YES_NO:
-        return ctx.t(N_("Yes")) if value else ctx.t(N_("No"))
+        return ctx.t(Common.YES) if value else ctx.t(Common.NO)
     if field.type is FieldType.DISTRICT:
         district = ctx.catalog.district(str(value))
         return district.label.get(lang) if district else str(value)
@@ -200,21 +200,14 @@ class CheckScreen(Screen):
             self._errors = [(e.key, e) for e in exc.errors]
             self.retranslate()
             return
-        self.failure.setText(
-            self.ctx.t(
-                N_(
-                    "Your request could not be saved. Nothing was sent. Please try again, or ask "
-                    "a member of staff for help."
-                )
-            )
-        )
+        self.failure.setText(self.ctx.t(Check.NOT_SAVED))
         self.failure.show()
 
     def retranslate(self) -> None:
         lang = self.ctx.lang
-        self.title.setText(self.ctx.t(N_("Check your answers before sending")))
-        self.back.setText(self.ctx.t(N_("Back")))
-        self.send.setText(self.ctx.t(N_("Send")))
+        self.title.setText(self.ctx.t(Check.TITLE))
+        self.back.setText(self.ctx.t(Common.BACK))
+        self.send.setText(self.ctx.t(Check.SEND))
         if self.ctx.session.service_code is None:
             return
         service = self.service
@@ -301,6 +294,6 @@ class CheckScreen(Screen):
         shown = text if len(text) <= 140 else text[:137] + "…"
         row.answer.setText(in_paragraph(shown, lang))
         row.answer.setObjectName(f"answer-{field.key}")
-        row.change.setText(tr(N_("Change")))
+        row.change.setText(tr(Check.CHANGE))
         row.change.setObjectName(f"change-{field.key}")
-        row.change.setAccessibleName(tr(N_("Change")) + " " + field.label.get(lang))
+        row.change.setAccessibleName(tr(Check.CHANGE) + " " + field.label.get(lang))

@@ -13,9 +13,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from kiosk.catalog import ServiceKind, UnknownService
-from kiosk.i18n import N_
 from kiosk.receipt import Receipt, build_receipt
 from kiosk.text import isolate, localize_digits
+from kiosk.wording import Common, Confirmation
 from ui.context import UiContext
 from ui.printing import PrinterError
 from ui.screens.base import Screen, ScreenId
@@ -99,7 +99,7 @@ class ConfirmationScreen(Screen):
         if receipt is None or self.printing:
             return
         self.printing = True
-        self._set_printer_message(N_("Printing your receipt…"))
+        self._set_printer_message(Confirmation.PRINTING)
         printer = self.ctx.printer
         scope = self.scope  # ended when the citizen leaves: a print still waiting never starts
 
@@ -117,18 +117,15 @@ class ConfirmationScreen(Screen):
 
     def on_printed(self, _where: str) -> None:
         self.printing = False
-        self._set_printer_message(N_("Your receipt has been printed. Please take it."))
+        self._set_printer_message(Confirmation.PRINTED)
 
     def on_print_failed(self, exc: BaseException) -> None:
         self.printing = False
         reason = exc.reason if isinstance(exc, PrinterError) else "io"
         if reason == "not_configured":
-            msgid = N_("This kiosk has no printer. Please write down your tracking code.")
+            msgid = Confirmation.NO_PRINTER
         else:
-            msgid = N_(
-                "The printer is not working. Your request is saved: please write down your "
-                "tracking code, or ask for a printed receipt at a service counter."
-            )
+            msgid = Confirmation.PRINTER_FAILED
         self._set_printer_message(msgid, failed=True)
 
     def _set_printer_message(self, msgid: str, *, failed: bool = False) -> None:
@@ -139,9 +136,9 @@ class ConfirmationScreen(Screen):
     def retranslate(self) -> None:
         lang = self.ctx.lang
         tx = self.ctx.session.submitted
-        self.print_button.setText(self.ctx.t(N_("Print receipt")))
-        self.done.setText(self.ctx.t(N_("Finish")))
-        self.next_heading.setText(self.ctx.t(N_("What happens next")))
+        self.print_button.setText(self.ctx.t(Confirmation.PRINT))
+        self.done.setText(self.ctx.t(Common.FINISH))
+        self.next_heading.setText(self.ctx.t(Confirmation.NEXT))
         if tx is None:
             return
         try:
@@ -150,29 +147,15 @@ class ConfirmationScreen(Screen):
             steps = service.next_steps.get(lang) if service.next_steps else ""
         except UnknownService:
             survey, steps = False, ""
-        self.title.setText(
-            self.ctx.t(
-                N_("Thank you, your answers have been recorded")
-                if survey
-                else N_("Your request has been registered")
-            )
-        )
-        self.code_label.setText(self.ctx.t(N_("Your tracking code")))
+        self.title.setText(self.ctx.t(Confirmation.RECORDED if survey else Confirmation.REGISTERED))
+        self.code_label.setText(self.ctx.t(Confirmation.CODE))
         self.code.setText(isolate(localize_digits(tx.display_code, lang)))
         self.code.setStyleSheet(
             f"font-size: {self.ctx.theme.metrics.code}px; font-weight: bold; letter-spacing: 2px;"
         )
         self.code.setAccessibleName(" ".join(tx.tracking_code))  # read digit by digit
         self.next_steps.setText(steps)
-        self.follow_up.setText(
-            self.ctx.t(
-                N_(
-                    "Keep this code. To follow your request, choose "
-                    "\u201cTrack a request\u201d on any "
-                    "kiosk, or give the code at a municipal service counter."
-                )
-            )
-        )
+        self.follow_up.setText(self.ctx.t(Confirmation.FOLLOW_UP))
         size = self.ctx.theme.metrics.target * 3
         self.qr.setPixmap(QPixmap.fromImage(qr_image(tx.tracking_code, size)))
         if self._printer_message is not None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 from kiosk.catalog import Group, Service
 from kiosk.i18n import N_
 from kiosk.tracking import NO_KIOSK_NUMBER
+from kiosk.wording import Home
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
@@ -129,7 +130,7 @@ class HomeScreen(Screen):
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
         self.shown_lang = lang
-        self.heading.setText(tr(N_("What would you like to do?")))
+        self.heading.setText(tr(Home.HEADING))
         self.not_ready.setText(
             tr(
                 N_(
@@ -139,8 +140,8 @@ class HomeScreen(Screen):
             )
         )
         for heading, group in self.headings.values():
-            heading.setText(group.title.get(lang) if group else tr(N_("Your requests and news")))
+            heading.setText(group.title.get(lang) if group else tr(Home.OWN_GROUP))
         for code, tile in self.tiles.items():
             tile.set_texts(self.ctx.catalog.service(code).title.get(lang))
-        self.track.set_texts(tr(N_("Track a request")), tr(N_("With your tracking code")))
-        self.news.set_texts(tr(N_("Announcements")), tr(N_("News, opening hours and fees")))
+        self.track.set_texts(tr(Home.TRACK), tr(Home.TRACK_HINT))
+        self.news.set_texts(tr(Home.NEWS), tr(Home.NEWS_HINT))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QBoxLayout, QWidget
 from kiosk.catalog import Field, Service, ServiceKind
 from kiosk.forms import FieldError, clean_field, visible_fields
 from kiosk.guidance import progress
-from kiosk.i18n import N_
+from kiosk.wording import Common, Question
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role
@@ -224,8 +224,8 @@ class QuestionScreen(Screen):
 
     def retranslate(self) -> None:
         lang = self.ctx.lang
-        self.back.setText(self.ctx.t(N_("Back")))
-        self.next.setText(self.ctx.t(N_("Continue")))
+        self.back.setText(self.ctx.t(Common.BACK))
+        self.next.setText(self.ctx.t(Common.CONTINUE))
         if self.field is None:
             return
         service = self.service
@@ -234,10 +234,10 @@ class QuestionScreen(Screen):
         where = progress(service, self.ctx.session.cleaned, self.field.key)
         title = service.title.get(lang)
         self.service_title.setText(
-            self.ctx.t(N_("{service} — question {n}"), service=title, n=where.number)
+            self.ctx.t(Question.WHERE, service=title, n=where.number)
             if where.total is None
             else self.ctx.t(
-                N_("{service} — question {n} of {total}"),
+                Question.WHERE_OF,
                 service=title,
                 n=where.number,
                 total=where.total,
@@ -247,9 +247,7 @@ class QuestionScreen(Screen):
         help_text = self.field.help.get(lang) if self.field.help else ""
         self.help.setText(help_text)
         self.help.setVisible(bool(help_text))
-        # The kiosk's own words for skipping (the catalog's help speaks for every screen).
-        skip = N_("You can leave this out: press Continue.")
-        self.optional.setText("" if self.field.required else self.ctx.t(skip))
+        self.optional.setText("" if self.field.required else self.ctx.t(Question.SKIP))
         self.optional.setVisible(not self.field.required)
         if self.input is not None:
             self.input.retranslate()

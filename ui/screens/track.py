@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLineEdit, QWidget
 
 from kiosk.catalog import UnknownService
-from kiosk.i18n import N_
-from kiosk.models import TxState
 from kiosk.queue import QueuedTransaction
 from kiosk.receipt import format_date
+from kiosk.request_status import status_words
 from kiosk.text import isolate, localize_digits
 from kiosk.tracking import InvalidTrackingCode, parse_tracking_code
+from kiosk.wording import Common, Track
 from ui.context import UiContext
 from ui.screens.base import Screen, ScreenId
 from ui.theme import Role, set_boxed, set_property, set_role
@@ -21,19 +21,6 @@ from ui.widgets.common import button, hbox, label, nav_row, vbox
 from ui.widgets.error_summary import ErrorSummary
 from ui.widgets.keyboard import Layout
 from ui.widgets.text_boxes import LineBox
-
-CITY_STATUS = {
-    "open": N_("Open: the city is working on it"),
-    "in_progress": N_("In progress"),
-    "closed": N_("Closed: the city has finished with this request"),
-}
-LOOKUP_ERRORS = {
-    "empty": N_("Enter your tracking code"),
-    "not_digits": N_("Use digits only"),
-    "length": N_("A tracking code has at least 11 digits, like 0123-004571-3"),
-    "checksum": N_("Check the tracking code: one of the digits is wrong"),
-    "not_found": N_("No request with this tracking code was filed at this kiosk"),
-}
 
 
 class TrackScreen(Screen):
@@ -151,50 +138,21 @@ class TrackScreen(Screen):
             self.error.hide()
             self.summary.show_errors([])
             return
-        message = self.ctx.t(LOOKUP_ERRORS.get(self._error_reason, LOOKUP_ERRORS["checksum"]))
+        errors = Track.LOOKUP_ERRORS
+        message = self.ctx.t(errors.get(self._error_reason, errors["checksum"]))
         self.error.setText(message)
         self.error.show()
         self.summary.show_errors([("tracking", message)])
 
     def status_text(self, tx: QueuedTransaction) -> tuple[str, str]:
-        lang, tr = self.ctx.lang, self.ctx.t
-        if tx.state in (TxState.PENDING, TxState.IN_FLIGHT):
-            return tr(N_("Not yet sent to the city")), tr(
-                N_(
-                    "This kiosk will send it as soon as it is connected. Nothing is lost in the "
-                    "meantime."
-                )
-            )
-        if tx.state is TxState.REJECTED:
-            return tr(N_("There is a problem with this request")), tr(
-                N_("Please ask at a municipal service counter; staff can see what went wrong.")
-            )
-        if tx.state is TxState.VOIDED:
-            return tr(N_("Cancelled by staff")), tr(N_("Ask at a municipal service counter."))
-        if tx.server_status and tx.server_status_at:
-            status = tr(CITY_STATUS.get(tx.server_status, N_("Received by the city")))
-            note = tx.server_status_note or ""
-            when = tr(N_("Status as of {date}"), date=format_date(tx.server_status_at, lang))
-            return status, f"{when}\n{note}".strip()
-        received = tx.acked_at or tx.updated_at
-        return tr(N_("Received by the city")), tr(
-            N_("Received on {date}; no news from the city yet."), date=format_date(received, lang)
-        )
+        return status_words(tx, self.ctx.lang)
 
     def retranslate(self) -> None:
         lang, tr = self.ctx.lang, self.ctx.t
-        self.title.setText(tr(N_("Track a request")))
-        self.hint.setText(
-            tr(
-                N_(
-                    "Type the tracking code from your receipt, "
-                    "or hold the receipt's QR code to the "
-                    "scanner."
-                )
-            )
-        )
-        self.find_button.setText(tr(N_("Find")))
-        self.back.setText(tr(N_("Back")))
+        self.title.setText(tr(Track.TITLE))
+        self.hint.setText(tr(Track.HINT))
+        self.find_button.setText(tr(Track.FIND))
+        self.back.setText(tr(Common.BACK))
         self.input.setText(localize_digits(self.input.text(), lang))
         self.summary.retranslate()
         self._show_error_texts()
@@ -208,7 +166,7 @@ class TrackScreen(Screen):
             service = tx.service_code
         status, note = self.status_text(tx)
         filed = tr(
-            N_("Filed on {date}, code {code}"),
+            Track.FILED,
             date=format_date(tx.created_at, lang),
             code=isolate(localize_digits(tx.display_code, lang)),
         )

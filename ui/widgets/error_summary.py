@@ -12,12 +12,12 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
-from kiosk.i18n import N_
+from kiosk.wording import Common
 from ui.context import UiContext
 from ui.theme import Role, set_boxed
 from ui.widgets.common import button, clear_layout, hbox, label, vbox
 
-TITLE = N_("There is a problem")
+TITLE = Common.PROBLEM
 
 
 class ErrorSummary(QFrame):

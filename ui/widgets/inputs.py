@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.catalog import Catalog, Choice, Field, FieldType, LocalText
 from kiosk.date_rules import example_date
-from kiosk.i18n import N_, translate
+from kiosk.i18n import translate
 from kiosk.jalali import format_jalali
 from kiosk.text import localize_digits, to_ascii_digits
+from kiosk.wording import Common, Question
 from ui.context import UiContext
 from ui.theme import Role, set_property, set_role
 from ui.widgets.common import button, hbox, label, vbox
@@ -55,7 +56,7 @@ MAX_LENGTH = {
     FieldType.PAYMENT_ID: 16,
     FieldType.SHEBA: 32,
 }
-YES, NO = N_("Yes"), N_("No")
+YES, NO = Common.YES, Common.NO
 
 
 class FieldInput(QWidget):
@@ -263,8 +264,8 @@ class DateInput(FieldInput):
     """A Jalali date as three boxes: day, month, year (GOV.UK's date input), numeric keypad,
     and under them how to fill them, with an example date the field accepts."""
 
-    LABELS = (N_("Day"), N_("Month"), N_("Year"))
-    HOW = N_("In the Persian calendar: for {date}, type {day}, {month} and {year}.")
+    LABELS = Question.DATE_PARTS
+    HOW = Question.DATE_HOW
 
     def __init__(self, ctx: UiContext, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(ctx, field, parent)

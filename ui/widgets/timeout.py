@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QWidget
 
-from kiosk.i18n import N_
+from kiosk.wording import Idle
 from ui.context import UiContext
 from ui.theme import Role, set_boxed
 from ui.widgets.common import CENTER, button, hbox, label, vbox
@@ -68,15 +68,15 @@ class TimeoutOverlay(QWidget):
 
     def retranslate(self) -> None:
         tr = self.ctx.t
-        self.title.setText(tr(N_("Do you need more time?")))
+        self.title.setText(tr(Idle.TITLE))
         self.countdown.setText(
             tr(
-                N_("For your privacy, your answers will be cleared in {seconds} seconds."),
+                Idle.COUNTDOWN,
                 seconds=self.seconds,
             )
         )
-        self.more.setText(tr(N_("More time")))
-        self.end.setText(tr(N_("Finish now")))
+        self.more.setText(tr(Idle.MORE_TIME))
+        self.end.setText(tr(Idle.FINISH_NOW))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # Imported here: setting up QPainter's Python class takes ~2 ms of the kiosk's start,
