@@ -185,9 +185,7 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         Index("ix_payments_state", "state"),
-        Index(
-            "ux_payments_in_flight", "terminal", unique=True, sqlite_where=text(IN_FLIGHT_SQL)
-        ),
+        Index("ux_payments_in_flight", "terminal", unique=True, sqlite_where=text(IN_FLIGHT_SQL)),
         Index(
             "ux_payments_bill_once",
             "bill_id",

@@ -67,7 +67,14 @@ def build_parser(*, run_only: bool = False) -> argparse.ArgumentParser:
     if run_only:
         ui_cmd.register(sub, run_only=True)
         return parser
-    from kiosk.cli import audit_cmd, catalog_cmd, queue_cmd, staff_cmd, sync_cmd  # not for run
+    from kiosk.cli import (  # not for run
+        audit_cmd,
+        catalog_cmd,
+        pay_cmd,
+        queue_cmd,
+        staff_cmd,
+        sync_cmd,
+    )
 
     queue_cmd.register(sub)
     catalog_cmd.register(sub)
@@ -75,6 +82,7 @@ def build_parser(*, run_only: bool = False) -> argparse.ArgumentParser:
     sync_cmd.register(sub)
     staff_cmd.register(sub)
     audit_cmd.register(sub)
+    pay_cmd.register(sub)
     return parser
 
 
