@@ -128,11 +128,15 @@ def test_the_database_refuses_what_the_store_would(db: Database) -> None:
     copy = dict(zip(columns, row, strict=True))
     copy.update(id="x" * 36, seq=999, tracking_code="t999", order_id="o999", bill_id=WATER[0],
                 payment_id=WATER[1])  # fmt: skip
-    with pytest.raises(sqlite3.IntegrityError, match="payments.terminal"):
-        conn.execute(f"INSERT INTO payments VALUES ({', '.join('?' * len(copy))})", list(copy.values()))
+    with pytest.raises(sqlite3.IntegrityError, match=r"payments\.terminal"):
+        conn.execute(
+            f"INSERT INTO payments VALUES ({', '.join('?' * len(copy))})", list(copy.values())
+        )
     copy.update(terminal="t2", bill_id=BILL[0], payment_id=BILL[1])
-    with pytest.raises(sqlite3.IntegrityError, match="payments.bill_id"):
-        conn.execute(f"INSERT INTO payments VALUES ({', '.join('?' * len(copy))})", list(copy.values()))
+    with pytest.raises(sqlite3.IntegrityError, match=r"payments\.bill_id"):
+        conn.execute(
+            f"INSERT INTO payments VALUES ({', '.join('?' * len(copy))})", list(copy.values())
+        )
     conn.close()
 
 

@@ -84,7 +84,7 @@ def test_an_answer_later_than_the_adapter_waits_is_unknown(tmp_path: Path, sim: 
     sim.script("hold 2 approve")
     quick = SimulatorTerminal(sim.url, response_timeout_s=2.0, status_timeout_s=1.0)
     quick_read = 0.3
-    import terminals.sadad as sadad
+    from terminals import sadad
 
     original = sadad.ANSWER_SLACK_S
     sadad.ANSWER_SLACK_S = quick_read - 2.0  # the adapter gives up after 0.3 s
