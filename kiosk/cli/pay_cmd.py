@@ -163,6 +163,9 @@ def _payments(core: Core) -> Payments:
         city=CityPaidBills(core.db),
         kiosk_number=lambda: core.kiosk_number,
         checkpoint=_pause_at(os.environ.get(PAUSE_ENV, "")),
+        # the service's own lag after the card reader's time is up: as long as it may take
+        # to answer a question
+        grace_s=float(core.settings.payment.status_timeout),
     )
 
 
