@@ -153,6 +153,7 @@ def test_random_kills(tmp_path: Path) -> None:
             child = start(data, env, *PAY)
             time.sleep(rng.uniform(0.8, 3.0))  # a random moment: that is the point here
             child.kill()
+            sim.script(replace=True)  # the kill may have come before the terminal was asked
             restart_and_pay_again(sim, data, env)
         finally:
             sim.stop()

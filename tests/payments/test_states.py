@@ -178,4 +178,4 @@ def test_payments_and_requests_share_one_sequence(store: PaymentStore, mini_queu
 def test_the_clis_list_of_states_is_the_enums() -> None:
     from kiosk.cli.pay_cmd import PAYMENT_STATES
 
-    assert PAYMENT_STATES == tuple(s.value for s in PaymentState)
+    assert tuple(s.value for s in PaymentState) == PAYMENT_STATES
