@@ -130,6 +130,18 @@ def _optional_url(value: object) -> str | None:
     return value.strip().rstrip("/")
 
 
+def _url(value: object) -> str:
+    url = _optional_url(value)
+    if url is None:
+        raise ValueError("an http:// or https:// URL such as 'http://localhost:8050'")
+    return url
+
+
+def _optional(parse: Parser) -> Parser:
+    """``parse``, with an empty value allowed (as ``""``)."""
+    return lambda value: "" if value in (None, "") else parse(value)
+
+
 def _bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -206,6 +218,76 @@ class PrinterSettings:
     )
 
 
+def _alnum(max_len: int) -> Parser:
+    def parse(value: object) -> str:
+        expected = f"letters and digits (A-Z, 0-9), at most {max_len}, or empty"
+        if not isinstance(value, str):
+            raise ValueError(expected)
+        text = value.strip()
+        if len(text) > max_len or not (text.isascii() and (text.isalnum() or not text)):
+            raise ValueError(expected)
+        return text
+
+    return parse
+
+
+def _terminal_device(value: object) -> str:
+    """How Sadad's service reaches the card reader: 'lan:IP:PORT', 'serial:PORT' or empty."""
+    expected = "'lan:HOST:PORT' (e.g. 'lan:172.16.33.180:8888'), 'serial:COM1', or empty"
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    kind, _, rest = value.strip().partition(":")
+    if kind == "lan":
+        host, _, port = rest.rpartition(":")
+        if host and port.isdigit() and 0 < int(port) < 65536 and " " not in host:
+            return value.strip()
+    elif kind == "serial" and rest and " " not in rest and len(rest) <= 64:
+        return value.strip()
+    raise ValueError(expected)
+
+
+# Sadad's DeviceType values, in order (0 BlueBird ... 4 Castle)
+TERMINAL_DEVICE_TYPES: Final = ("bluebird", "magic", "bitel", "pax", "castle")
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    """The card terminal (``kiosk.payments``; the adapters live in ``terminals/``)."""
+
+    kind: str = _setting(
+        "none",
+        _one_of("none", "sadad", "simulator"),
+        "'sadad': Sadad's PC-POS service; 'simulator': 'kiosk terminal-sim'; 'none': no card "
+        "payments",
+    )
+    url: str = _setting(
+        "http://localhost:8050", _url, "the terminal service's URL (Sadad's default port: 8050)"
+    )
+    terminal_id: str = _setting("", _alnum(16), "the terminal ID the bank gave (TerminalId)")
+    merchant_id: str = _setting("", _alnum(20), "the merchant ID the bank gave (MerchantId)")
+    device: str = _setting(
+        "",
+        _terminal_device,
+        "how the service reaches the card reader: 'lan:HOST:PORT' or 'serial:PORT'; empty: "
+        "as the service is set up",
+    )
+    device_type: str = _setting(
+        "",
+        _optional(_one_of(*TERMINAL_DEVICE_TYPES)),
+        "the card reader's make, for Sadad's service: " + ", ".join(TERMINAL_DEVICE_TYPES),
+    )
+    response_timeout: int = _setting(
+        180,
+        _int_range(2, 600),
+        "seconds the terminal waits for the card, the PIN and the bank before it gives up",
+    )
+    status_timeout: int = _setting(
+        15, _int_range(1, 120), "seconds to wait for the terminal's answer to a status question"
+    )
+
+
 @dataclass(frozen=True)
 class PrivacySettings:
     retention_days: int = _setting(
@@ -224,6 +306,7 @@ SECTIONS: Final[Mapping[str, type]] = {
     "catalog": CatalogSettings,
     "sync": SyncSettings,
     "printer": PrinterSettings,
+    "payment": PaymentSettings,
     "privacy": PrivacySettings,
     "log": LogSettings,
 }
@@ -238,6 +321,7 @@ class Settings:
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    payment: PaymentSettings = field(default_factory=PaymentSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     log: LogSettings = field(default_factory=LogSettings)
     explicit: frozenset[str] = frozenset()  # "section.key" of the settings given, not defaults

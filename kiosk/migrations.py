@@ -176,6 +176,87 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        5,
+        "card payments: the write-ahead payment, its history, the bills the city says are paid",
+        (
+            # A payment is its own record, not a row of `transactions`: it has a life at the
+            # card terminal before there is anything to deliver (kiosk.payments.states). Its
+            # seq comes from the kiosk's one sequence (counters 'transaction'), so a tracking
+            # code names one thing on this kiosk, a request or a payment.
+            """
+            CREATE TABLE payments (
+                id VARCHAR(36) NOT NULL PRIMARY KEY,
+                seq INTEGER NOT NULL UNIQUE,
+                tracking_code VARCHAR(20) NOT NULL UNIQUE,
+                kiosk_number INTEGER NOT NULL,
+                kind VARCHAR(16) NOT NULL CHECK (kind IN ('bill', 'sale', 'reversal')),
+                order_id VARCHAR(20) NOT NULL UNIQUE,
+                terminal VARCHAR(200) NOT NULL,
+                amount_rials INTEGER NOT NULL CHECK (amount_rials > 0),
+                bill_id VARCHAR(13),
+                payment_id VARCHAR(13),
+                service_code VARCHAR(40),
+                reverses_id VARCHAR(36) REFERENCES payments (id),
+                channel VARCHAR(16) NOT NULL CHECK (channel IN ('kiosk', 'counter')),
+                staff_id VARCHAR(64),
+                lang VARCHAR(2) NOT NULL,
+                state VARCHAR(24) NOT NULL CHECK (state IN ('created', 'sent', 'awaiting_card',
+                    'approved', 'declined', 'failed', 'unknown', 'needs_reconciliation',
+                    'receipt_printed', 'queued_for_city', 'delivered', 'reversed')),
+                reason VARCHAR(32),
+                terminal_code VARCHAR(16),
+                rrn VARCHAR(32),
+                trace_no VARCHAR(32),
+                approval_code VARCHAR(16),
+                masked_card VARCHAR(32),
+                terminal_date VARCHAR(16),
+                terminal_time VARCHAR(16),
+                checks INTEGER NOT NULL DEFAULT 0,
+                next_check_at VARCHAR(27),
+                created_at VARCHAR(27) NOT NULL,
+                sent_at VARCHAR(27),
+                decided_at VARCHAR(27),
+                updated_at VARCHAR(27) NOT NULL,
+                CHECK ((kind = 'bill') = (bill_id IS NOT NULL AND payment_id IS NOT NULL)),
+                CHECK ((kind = 'reversal') = (reverses_id IS NOT NULL))
+            )
+            """,
+            "CREATE INDEX ix_payments_state ON payments (state)",
+            # one payment in flight per terminal
+            "CREATE UNIQUE INDEX ux_payments_in_flight ON payments (terminal) "
+            "WHERE state IN ('created', 'sent', 'awaiting_card', 'unknown')",
+            # a bill paid, in flight or being checked at most once on this kiosk
+            "CREATE UNIQUE INDEX ux_payments_bill_once ON payments (bill_id, payment_id) "
+            "WHERE kind = 'bill' AND state NOT IN ('declined', 'failed', 'reversed')",
+            # at most one reversal of a payment that has not failed
+            "CREATE UNIQUE INDEX ux_payments_one_reversal ON payments (reverses_id) "
+            "WHERE kind = 'reversal' AND state NOT IN ('declined', 'failed')",
+            """
+            CREATE TABLE payment_events (
+                seq INTEGER NOT NULL PRIMARY KEY,
+                payment_id VARCHAR(36) NOT NULL REFERENCES payments (id),
+                state VARCHAR(24) NOT NULL,
+                reason VARCHAR(32),
+                at VARCHAR(27) NOT NULL
+            )
+            """,
+            "CREATE INDEX ix_payment_events_payment_id ON payment_events (payment_id)",
+            """
+            CREATE TABLE city_paid_bills (
+                bill_id VARCHAR(13) NOT NULL,
+                payment_id VARCHAR(13) NOT NULL,
+                paid_at VARCHAR(27) NOT NULL,
+                received_at VARCHAR(27) NOT NULL,
+                PRIMARY KEY (bill_id, payment_id)
+            )
+            """,
+            # The first two digits of every OrderId, drawn once per database: a kiosk installed
+            # again (its sequence from 1) does not reuse the OrderIds in its terminal's log.
+            "INSERT INTO counters (name, value) VALUES "
+            "('payment.order_prefix', 10 + abs(random() % 90))",
+        ),
+    ),
 )
 
 HEAD = MIGRATIONS[-1].version

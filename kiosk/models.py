@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
@@ -167,3 +167,91 @@ class AuditRecord(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# -- schema 5: card payments (kiosk.payments) ---------------------------------------------------
+# The states and kinds are plain text checked by the schema's CHECK constraints and by
+# kiosk.payments.states (the one table of transitions); the indexes below are the database's
+# own guard of the two rules no writer may break: one payment in flight per terminal, and a
+# bill paid (or being checked) at most once on this kiosk.
+IN_FLIGHT_SQL = "state IN ('created', 'sent', 'awaiting_card', 'unknown')"
+HOLDS_BILL_SQL = "kind = 'bill' AND state NOT IN ('declined', 'failed', 'reversed')"
+OPEN_REVERSAL_SQL = "kind = 'reversal' AND state NOT IN ('declined', 'failed')"
+
+
+class Payment(Base):
+    """One card payment (or the reversal of one), from its intent to the city's record."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        Index("ix_payments_state", "state"),
+        Index("ux_payments_in_flight", "terminal", unique=True, sqlite_where=text(IN_FLIGHT_SQL)),
+        Index(
+            "ux_payments_bill_once",
+            "bill_id",
+            "payment_id",
+            unique=True,
+            sqlite_where=text(HOLDS_BILL_SQL),
+        ),
+        Index(
+            "ux_payments_one_reversal",
+            "reverses_id",
+            unique=True,
+            sqlite_where=text(OPEN_REVERSAL_SQL),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUIDv7
+    seq: Mapped[int] = mapped_column(Integer, unique=True)  # the kiosk's one sequence
+    tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[str] = mapped_column(String(20), unique=True)  # our key at the terminal
+    terminal: Mapped[str] = mapped_column(String(200))
+    amount_rials: Mapped[int] = mapped_column(Integer)
+    bill_id: Mapped[str | None] = mapped_column(String(13))
+    payment_id: Mapped[str | None] = mapped_column(String(13))
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    reverses_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("payments.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[str | None] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(2))
+    state: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    terminal_code: Mapped[str | None] = mapped_column(String(16))
+    rrn: Mapped[str | None] = mapped_column(String(32))
+    trace_no: Mapped[str | None] = mapped_column(String(32))
+    approval_code: Mapped[str | None] = mapped_column(String(16))
+    masked_card: Mapped[str | None] = mapped_column(String(32))
+    terminal_date: Mapped[str | None] = mapped_column(String(16))
+    terminal_time: Mapped[str | None] = mapped_column(String(16))
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PaymentEvent(Base):
+    """Every state a payment has been in, in order: the history behind ``payments.state``."""
+
+    __tablename__ = "payment_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payment_id: Mapped[str] = mapped_column(String(36), ForeignKey("payments.id"), index=True)
+    state: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CityPaidBill(Base):
+    """A bill the city says is paid (anywhere: another kiosk, a bank, online); filled by the
+    sync's pull, read before a payment starts."""
+
+    __tablename__ = "city_paid_bills"
+
+    bill_id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    payment_id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

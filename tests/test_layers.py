@@ -1,4 +1,5 @@
-"""The layers hold: the core never imports PySide6 or requests; sync never imports PySide6."""
+"""The layers hold: the core never imports PySide6 or requests; sync and terminals (the card
+terminals' adapters) never import PySide6, nor each other."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # package -> top-level modules it must never import (anywhere in the file)
 FORBIDDEN = {
     "kiosk": {"PySide6", "shiboken6", "requests", "fastapi", "uvicorn"},
-    "sync": {"PySide6", "shiboken6", "fastapi", "uvicorn"},
+    "sync": {"PySide6", "shiboken6", "fastapi", "uvicorn", "terminals"},
+    "terminals": {"PySide6", "shiboken6", "fastapi", "uvicorn", "ui", "sync", "cityserver"},
     "ui": {"requests", "fastapi", "uvicorn", "cityserver"},
     "cityserver": {"PySide6", "shiboken6"},
 }

@@ -70,6 +70,7 @@ def build_parser(*, run_only: bool = False) -> argparse.ArgumentParser:
     from kiosk.cli import (  # not for run
         audit_cmd,
         catalog_cmd,
+        pay_cmd,
         queue_cmd,
         say_cmd,
         staff_cmd,
@@ -83,6 +84,7 @@ def build_parser(*, run_only: bool = False) -> argparse.ArgumentParser:
     sync_cmd.register(sub)
     staff_cmd.register(sub)
     audit_cmd.register(sub)
+    pay_cmd.register(sub)
     return parser
 
 
