@@ -254,7 +254,7 @@ TERMINAL_DEVICE_TYPES: Final = ("bluebird", "magic", "bitel", "pax", "castle")
 
 @dataclass(frozen=True)
 class PaymentSettings:
-    """The card terminal (``kiosk.payments``; the adapters live in ``terminals/``)."""
+    """The card terminal (``kiosk.payments``; the adapters live in ``sync/terminals/``)."""
 
     kind: str = _setting(
         "none",

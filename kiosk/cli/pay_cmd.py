@@ -12,7 +12,7 @@ is its receipt. Its exit status says what happened to the money:
 * 4: being checked: the terminal could not tell whether the card was charged; keep the
   tracking code (the kiosk asks the terminal again at every start and before every payment).
 
-The adapters (``terminals``: requests) and the database modules are imported inside the
+The adapters (``sync.terminals``: requests) and the database modules are imported inside the
 commands.
 """
 
@@ -154,7 +154,7 @@ def _payments(core: Core) -> Payments:
     from kiosk.payments.paid_bills import CityPaidBills
     from kiosk.payments.service import Payments
     from kiosk.payments.store import PaymentStore
-    from terminals.factory import terminal_from_settings
+    from sync.terminals.factory import terminal_from_settings
 
     return Payments(
         PaymentStore(core.db),
@@ -310,9 +310,9 @@ def cmd_recover(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_terminal_sim(args: argparse.Namespace, _settings: Settings | None) -> int:
-    from terminals.simulator.behaviour import ScriptError, parse_script
-    from terminals.simulator.ledger import Ledger, LedgerError
-    from terminals.simulator.server import Simulator, SimulatorServer
+    from sync.terminals.simulator.behaviour import ScriptError, parse_script
+    from sync.terminals.simulator.ledger import Ledger, LedgerError
+    from sync.terminals.simulator.server import Simulator, SimulatorServer
 
     if not 0 <= args.port <= 65535:
         fail(N_("--port: expected a port from 0 to 65535, got {port}"), port=args.port)

@@ -1,7 +1,7 @@
 """The card terminal as the core sees it: a protocol and the typed answers it gives.
 
 The core never talks to a terminal itself (it imports no HTTP library): it receives a
-:class:`PaymentTerminal` by injection. The adapters live in the top-level ``terminals``
+:class:`PaymentTerminal` by injection. The adapters live in ``sync.terminals``
 package (Sadad's local PC-POS service over HTTP; the simulator, which speaks the same REST
 surface). Card data never reaches the kiosk: the citizen inserts the card and types the PIN on
 the terminal, and the kiosk learns the outcome, a masked card number and the bank's references.

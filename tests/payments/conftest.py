@@ -19,7 +19,7 @@ from kiosk.db import Database
 from kiosk.payments.paid_bills import CityPaidBills
 from kiosk.payments.service import Payments
 from kiosk.payments.store import PaymentStore
-from terminals.simulated import SimulatorTerminal
+from sync.terminals.simulated import SimulatorTerminal
 
 ROOT = Path(__file__).resolve().parents[2]
 BILL = ("7748317800142", "1770160")  # landline, 17,000 rials (PRODUCT.md)

@@ -16,7 +16,7 @@ from kiosk.payments.reasons import Reason
 from kiosk.payments.service import Payments, TerminalUnavailable
 from kiosk.payments.states import PaymentKind, PaymentState
 from kiosk.payments.store import BillAlreadyPaid, BillBeingChecked, Payment
-from terminals.simulated import SimulatorTerminal
+from sync.terminals.simulated import SimulatorTerminal
 from tests.payments.conftest import BILL, GRACE_S, OTHER, RESPONSE_TIMEOUT_S, WATER, Sim
 
 S = PaymentState

@@ -23,9 +23,9 @@ from kiosk.payments.terminal import (
     Unknown,
     Unsupported,
 )
-from terminals.sadad import SadadTerminal, mask_card
-from terminals.simulated import SimulatorTerminal
-from terminals.simulator.behaviour import ScriptError, parse_behaviour, parse_script
+from sync.terminals.sadad import SadadTerminal, mask_card
+from sync.terminals.simulated import SimulatorTerminal
+from sync.terminals.simulator.behaviour import ScriptError, parse_behaviour, parse_script
 from tests.payments.conftest import BILL, Sim, start_sim, terminal_for
 
 ORDER = BillOrder("1000070000000001", BILL[0], BILL[1], 17_000)
@@ -84,7 +84,7 @@ def test_an_answer_later_than_the_adapter_waits_is_unknown(tmp_path: Path, sim: 
     sim.script("hold 2 approve")
     quick = SimulatorTerminal(sim.url, response_timeout_s=2.0, status_timeout_s=1.0)
     quick_read = 0.3
-    from terminals import sadad
+    from sync.terminals import sadad
 
     original = sadad.ANSWER_SLACK_S
     sadad.ANSWER_SLACK_S = quick_read - 2.0  # the adapter gives up after 0.3 s

@@ -28,10 +28,10 @@ from kiosk.jalali import JalaliDate
 from kiosk.payments.terminal import Prompt
 from kiosk.receipt import local_time
 from kiosk.timeutil import iso, utcnow
-from terminals.simulator.behaviour import APPROVE, Behaviour, ScriptError, parse_behaviour
-from terminals.simulator.ledger import Ledger
+from sync.terminals.simulator.behaviour import APPROVE, Behaviour, ScriptError, parse_behaviour
+from sync.terminals.simulator.ledger import Ledger
 
-log = logging.getLogger("terminals.simulator")
+log = logging.getLogger("sync.terminals.simulator")
 
 MAX_BODY = 100_000
 TICK_S = 0.02

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kiosk.config import PaymentSettings
 from kiosk.payments.terminal import PaymentTerminal
-from terminals.sadad import SadadTerminal
-from terminals.simulated import SimulatorTerminal
+from sync.terminals.sadad import SadadTerminal
+from sync.terminals.simulated import SimulatorTerminal
 
 
 class NoTerminal(ValueError):

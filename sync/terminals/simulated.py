@@ -9,7 +9,7 @@ import requests
 
 from kiosk.payments.reasons import Reason
 from kiosk.payments.terminal import Offline, PayResult, Prompt, ReversalOrder, Unknown
-from terminals.sadad import BadAnswer, NotDelivered, SadadTerminal
+from sync.terminals.sadad import BadAnswer, NotDelivered, SadadTerminal
 
 PROMPT_TIMEOUT_S = 2.0
 

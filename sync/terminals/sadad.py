@@ -55,7 +55,7 @@ from kiosk.payments.terminal import (
     Unsupported,
 )
 
-log = logging.getLogger("terminals.sadad")
+log = logging.getLogger("sync.terminals.sadad")
 
 CONNECT_TIMEOUT_S: Final = 5.0
 ANSWER_SLACK_S: Final = 15.0  # past the terminal's own response timeout, for the service
