@@ -117,6 +117,7 @@ class Sandbox:
             "XDG_RUNTIME_DIR": str(runtime),
             "QT_QPA_PLATFORM": "offscreen",
             "KIOSK_DATA_DIR": str(self.data_dir),
+            "KIOSK_STATION_NUMBER": "123",  # a standalone kiosk: its own number, no enrollment
         }
 
     def run(
